@@ -1,0 +1,1 @@
+"""Custom actions for the peer-support practice assistant."""
