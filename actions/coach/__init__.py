@@ -32,3 +32,12 @@ def listening_moves(text: str) -> list[str]:
     if t.startswith(("it sounds like", "sounds like", "you feel")):
         return ["reflection"]
     return []
+
+
+def render_note(analysis: dict[str, Any], max_flags: int = 2) -> str:
+    """Render a coach note for a flagged analysis as plain text starting with "Coach:" (provisional)."""
+    parts = []
+    for flag in analysis["flags"][:max_flags]:
+        tries = " / ".join(f'"{r}"' for r in flag["rephrasings"])
+        parts.append(f'"{flag["text"]}" ({flag["category"]}): {flag["explanation"]} Try: {tries}')
+    return "Coach: " + "\n".join(parts)
