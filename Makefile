@@ -1,0 +1,145 @@
+# Peer-support practice assistant: build, run and test.
+#
+#   make practice   environments + model (only when needed), action server in the background, rasa shell
+#   make test       environments + model (only when needed), then the whole suite
+#
+# Every step is idempotent: stamps (.venv*/.installed, models/practice.tar.gz) let a second run skip work.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+# A working Python 3.10 (Rasa 3.6 needs <3.11); scripts/find-python310 explains what to install if none.
+# Only looked up when an environment actually has to be built.
+PYTHON310 ?=
+find_python = $(or $(PYTHON310),$(shell scripts/find-python310))
+
+VENV         := .venv
+VENV_ACTIONS := .venv-actions
+RASA         := $(VENV)/bin/rasa
+APY          := $(VENV_ACTIONS)/bin/python
+RASA_STAMP   := $(VENV)/.installed
+ACT_STAMP    := $(VENV_ACTIONS)/.installed
+
+MODEL_NAME   := practice
+MODEL        := models/$(MODEL_NAME).tar.gz
+# Everything `rasa train` reads; the model is rebuilt only when one of these is newer than it.
+TRAIN_FILES  := $(wildcard config.yml domain.yml) $(shell find data -type f 2>/dev/null | LC_ALL=C sort)
+# A deleted or renamed data file leaves nothing newer than the model, so the file list itself is a
+# prerequisite too: it is rewritten (and so newer) only when the set of files changes.
+TRAIN_LIST   := models/.train-inputs
+$(shell mkdir -p models && printf '%s\n' $(TRAIN_FILES) > $(TRAIN_LIST).new && \
+  { cmp -s $(TRAIN_LIST).new $(TRAIN_LIST) && rm -f $(TRAIN_LIST).new || mv $(TRAIN_LIST).new $(TRAIN_LIST); })
+TRAIN_INPUTS := $(TRAIN_FILES) $(TRAIN_LIST)
+
+ACTION_PORT  ?= 5055
+SHARED       ?= ../shared
+# Rasa prints telemetry prompts and TensorFlow logs chatter otherwise.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help envs practice test lint unit validate train test-stories e2e evaluate bench actions shell clean \
+        distclean check-train-inputs
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+# ---------------------------------------------------------------------------------------------------------
+# Environments
+# ---------------------------------------------------------------------------------------------------------
+
+envs: $(RASA_STAMP) $(ACT_STAMP) ## Create or update both virtual environments from requirements/*.txt
+
+$(RASA_STAMP): requirements/rasa.txt
+	@scripts/make-venv "$(find_python)" $(VENV) requirements/rasa.txt "Rasa (TensorFlow, ~2 min on a fresh machine)"
+
+$(ACT_STAMP): requirements/actions.txt
+	@scripts/make-venv "$(find_python)" $(VENV_ACTIONS) requirements/actions.txt "action server + test tools"
+
+# ---------------------------------------------------------------------------------------------------------
+# Model
+# ---------------------------------------------------------------------------------------------------------
+
+train: $(MODEL) ## Train the model if data/, config.yml or domain.yml changed since the last one
+
+check-train-inputs:
+	@for f in config.yml domain.yml data; do \
+	  [ -e "$$f" ] || { echo "ERROR: $$f is missing; the Rasa assistant is not in this checkout." >&2; exit 1; }; \
+	done
+
+$(MODEL): $(TRAIN_INPUTS) $(RASA_STAMP) | check-train-inputs
+	@echo ">>> Training the model (data, config or domain changed)..."
+	@mkdir -p models
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models \
+	  --fixed-model-name $(MODEL_NAME)
+	@# rasa train may reuse an unchanged model without writing it; the stamp must still move forward.
+	@touch $(MODEL)
+
+# ---------------------------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------------------------
+
+practice: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Practise: action server in the background + rasa shell
+	@scripts/practice --model $(MODEL) --port $(ACTION_PORT)
+
+actions: $(ACT_STAMP) ## Run the action server in the foreground on 127.0.0.1:$(ACTION_PORT)
+	SANIC_HOST=127.0.0.1 $(APY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
+
+shell: $(RASA_STAMP) $(MODEL) ## rasa shell only (expects an action server already running, e.g. make actions)
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+# ---------------------------------------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------------------------------------
+
+test: ## The whole suite: lint, unit tests, data validation, test stories, system tests
+	@scripts/run-steps \
+	  "lint"            "$(MAKE) lint" \
+	  "unit tests"      "$(MAKE) unit" \
+	  "data validation" "$(MAKE) validate" \
+	  "train"           "$(MAKE) train" \
+	  "test stories"    "$(MAKE) test-stories" \
+	  "system tests"    "$(MAKE) e2e"
+
+lint: $(ACT_STAMP) ## ruff check
+	$(VENV_ACTIONS)/bin/ruff check .
+
+unit: $(ACT_STAMP) ## pytest for the coach and the actions (in .venv-actions)
+	@scripts/pytest-nonempty $(APY) tests/coach tests/actions
+
+validate: $(RASA_STAMP) | check-train-inputs ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+
+test-stories: $(RASA_STAMP) $(MODEL) ## rasa test core on tests/stories (end-to-end test stories)
+	@[ -d tests/stories ] && [ -n "$$(find tests/stories -name '*.yml' -print -quit)" ] || \
+	  { echo "ERROR: no test stories in tests/stories/*.yml" >&2; exit 1; }
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
+	  --out results/core --no-plot
+
+# E2E_REQUIRED makes the system tests fail, not skip, when a venv or the model is missing.
+e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, rasa run over REST, rasa shell
+	E2E_REQUIRED=1 PRACTICE_MODEL=$(MODEL) scripts/pytest-nonempty $(APY) tests/e2e
+
+# ---------------------------------------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------------------------------------
+
+evaluate: $(ACT_STAMP) ## Coach scores on the shared dev set and the project's held-out sets
+	@SHARED=$(SHARED) scripts/evaluate
+
+bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
+	$(APY) scripts/bench_coach.py
+
+# ---------------------------------------------------------------------------------------------------------
+
+clean: ## Remove models, results and caches (keeps the environments)
+	rm -rf models/*.tar.gz results reports .rasa .pytest_cache .ruff_cache tests/artifacts
+	find . -path ./$(VENV) -prune -o -path ./$(VENV_ACTIONS) -prune -o -name __pycache__ -type d -print \
+	  | xargs rm -rf
+
+distclean: clean ## clean, and remove both environments
+	rm -rf $(VENV) $(VENV_ACTIONS)
