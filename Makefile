@@ -35,6 +35,8 @@ $(shell mkdir -p models && printf '%s\n' $(TRAIN_FILES) > $(TRAIN_LIST).new && \
 TRAIN_INPUTS := $(TRAIN_FILES) $(TRAIN_LIST)
 
 ACTION_PORT  ?= 5055
+# rasa shell runs a small server of its own; it listens on loopback only (its default is 0.0.0.0).
+SHELL_PORT   ?= 5005
 SHARED       ?= ../shared
 # Rasa prints telemetry prompts and TensorFlow logs chatter otherwise.
 export RASA_TELEMETRY_ENABLED := false
@@ -65,6 +67,7 @@ $(ACT_STAMP): requirements/actions.txt
 # ---------------------------------------------------------------------------------------------------------
 
 train: $(MODEL) ## Train the model if data/, config.yml or domain.yml changed since the last one
+	@echo "Model up to date: $(MODEL)"
 
 check-train-inputs:
 	@for f in config.yml domain.yml data; do \
@@ -84,13 +87,13 @@ $(MODEL): $(TRAIN_INPUTS) $(RASA_STAMP) | check-train-inputs
 # ---------------------------------------------------------------------------------------------------------
 
 practice: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Practise: action server in the background + rasa shell
-	@scripts/practice --model $(MODEL) --port $(ACTION_PORT)
+	@scripts/practice --model $(MODEL) --port $(ACTION_PORT) --shell-port $(SHELL_PORT)
 
 actions: $(ACT_STAMP) ## Run the action server in the foreground on 127.0.0.1:$(ACTION_PORT)
 	SANIC_HOST=127.0.0.1 $(APY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
 
 shell: $(RASA_STAMP) $(MODEL) ## rasa shell only (expects an action server already running, e.g. make actions)
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port $(SHELL_PORT)
 
 # ---------------------------------------------------------------------------------------------------------
 # Tests
