@@ -1,43 +1,43 @@
 """The language coach: flags directive or hierarchical language and suggests collaborative rephrasings.
 
-Public interface (other tools depend on these shapes):
-    analyze(text) -> {"text", "directive", "flags": [{"category", "start", "end", "text",
-                      "explanation", "rephrasings"}]}
+Public interface (other tools depend on these shapes)::
 
-PROVISIONAL STUB: the real engine is being written; the shapes are final.
+    analyze(text) -> {"text": str, "directive": bool,
+                      "flags": [{"category", "start", "end", "text", "explanation", "rephrasings"}]}
+
+Nothing heavy happens at import: the spaCy pipeline is built on the first call and cached.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["analyze", "analyze_many", "listening_moves", "render_note"]
+
 
 def analyze(text: str) -> dict[str, Any]:
-    """Analyse one trainee message (provisional stub, shape is final)."""
-    flags: list[dict[str, Any]] = []
-    low = text.lower()
-    if "you should" in low:
-        i = low.index("you should")
-        flags.append({"category": "advising", "start": i, "end": i + 10, "text": text[i:i + 10],
-                      "explanation": "Advice the peer didn't ask for puts you in charge of their life.",
-                      "rephrasings": ["What have you thought about trying, if anything?"]})
-    return {"text": text, "directive": bool(flags), "flags": flags}
+    """Analyse one trainee message; see :func:`actions.coach.engine.analyze`."""
+    from .engine import analyze as _analyze
+
+    return _analyze(text)
+
+
+def analyze_many(texts: Any) -> Any:
+    """Analyse many messages in order, streaming; see :func:`actions.coach.engine.analyze_many`."""
+    from .engine import analyze_many as _analyze_many
+
+    return _analyze_many(texts)
 
 
 def listening_moves(text: str) -> list[str]:
-    """Listening moves recognised in a message (provisional stub)."""
-    t = text.strip().lower()
-    if t.endswith("?") and t.split()[:1] and t.split()[0] in {"what", "how"}:
-        return ["open_question"]
-    if t.startswith(("it sounds like", "sounds like", "you feel")):
-        return ["reflection"]
-    return []
+    """Listening moves recognised in a message; see :func:`actions.coach.moves.listening_moves`."""
+    from .moves import listening_moves as _moves
+
+    return _moves(text)
 
 
 def render_note(analysis: dict[str, Any], max_flags: int = 2) -> str:
-    """Render a coach note for a flagged analysis as plain text starting with "Coach:" (provisional)."""
-    parts = []
-    for flag in analysis["flags"][:max_flags]:
-        tries = " / ".join(f'"{r}"' for r in flag["rephrasings"])
-        parts.append(f'"{flag["text"]}" ({flag["category"]}): {flag["explanation"]} Try: {tries}')
-    return "Coach: " + "\n".join(parts)
+    """The coach's note for a flagged message; see :func:`actions.coach.notes.render_note`."""
+    from .notes import render_note as _render
+
+    return _render(analysis, max_flags)

@@ -1,0 +1,218 @@
+"""spaCy components: a lookup lemmatizer for trainee text, and the directive-language coach.
+
+The coach matches rule patterns with a Matcher, reads where each match sits (``context.py``), keeps the matches
+whose conditions hold, and writes them to ``doc.spans["coach"]`` (label = category) and ``doc._.coach_flags``.
+Rule data is loaded in ``initialize``, not at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from .context import FRAME_BITS, LexiconView, MessageContext
+from .lexicon import Lexicon, load_lexicon
+from .rephrase import extract_action
+from .rules import Category, Rule, load_categories, load_rules
+
+CONTEXT_PREFIX = "ctx:"
+EXCLUDE_PREFIX = "x:"
+
+if not Doc.has_extension("coach_flags"):
+    Doc.set_extension("coach_flags", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A rule that fired on a span of the message."""
+
+    rule: Rule
+    category: Category
+    start: int
+    end: int
+    action: tuple[str, str] | None
+
+
+@Language.factory("coach_lemmatizer", default_config={})
+def make_coach_lemmatizer(nlp: Language, name: str) -> "CoachLemmatizer":
+    """Create the lemmatizer (tables are loaded by ``initialize``)."""
+    return CoachLemmatizer(nlp, name)
+
+
+class CoachLemmatizer:
+    """Lower-case lookup lemmas from spacy-lookups-data, with overrides for informal writing ("u", "gotta")."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        """Create an uninitialised lemmatizer."""
+        self.name = name
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, int] = {}
+        self.lexicon: Lexicon | None = None
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
+                   lexicon: Lexicon | None = None) -> None:
+        """Load the lemma tables."""
+        self.lexicon = lexicon or load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``token.lemma_`` on every token."""
+        cache = self.cache
+        for tok in doc:
+            lemma = cache.get(tok.orth)
+            if lemma is None:
+                lemma = self._lemma_id(tok.norm_)
+                cache[tok.orth] = lemma
+            tok.lemma = lemma
+        return doc
+
+    def _lemma_id(self, norm: str) -> int:
+        assert self.lexicon is not None, "coach_lemmatizer used before initialize()"
+        lex = self.lexicon
+        lemma = lex.lemma_overrides.get(norm) or lex.lemma_table.get(norm) or norm
+        return self.strings.add(lemma)
+
+
+@Language.factory("directive_coach", default_config={"spans_key": "coach", "data_dir": ""})
+def make_directive_coach(nlp: Language, name: str, spans_key: str, data_dir: str) -> "DirectiveCoach":
+    """Create the coach component; rules are loaded by ``initialize``.
+
+    Args:
+        nlp: The pipeline.
+        name: Component name.
+        spans_key: Key in ``doc.spans`` for the flagged spans.
+        data_dir: Folder with ``categories.yml``, ``lexicon.yml`` and ``rules/``; empty for the packaged data.
+    """
+    return DirectiveCoach(nlp, name, spans_key=spans_key, data_dir=data_dir)
+
+
+class DirectiveCoach:
+    """Flags directive or hierarchical language according to the rule data."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = "coach", data_dir: str = "") -> None:
+        """Create an uninitialised coach."""
+        self.name = name
+        self.vocab = nlp.vocab
+        self.spans_key = spans_key
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.matcher = Matcher(nlp.vocab)
+        self.rules: dict[str, Rule] = {}
+        self.categories: dict[str, Category] = {}
+        self.lexicon: Lexicon | None = None
+        self.view: LexiconView | None = None
+        self.rule_keys: dict[int, str] = {}
+        self.context_keys: dict[int, str] = {}
+        self.exclude_keys: dict[int, str] = {}
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
+                   lexicon: Lexicon | None = None) -> None:
+        """Load categories, lexicon and rules, and compile their patterns."""
+        base = self.data_dir
+        self.categories = load_categories(base / "categories.yml" if base else None)
+        self.lexicon = lexicon or load_lexicon(base / "lexicon.yml" if base else None)
+        rules = load_rules(base / "rules" if base else None, self.categories)
+        self.rules = {r.id: r for r in rules}
+        lex = self.lexicon
+        self.view = LexiconView(lex.words.get("openers", frozenset()), lex.words["base_verbs"],
+                                lex.words.get("not_imperative", frozenset()), lex.words["adjectives"])
+        self.matcher = Matcher(self.vocab)
+        for kind, patterns in lex.contexts.items():
+            key = CONTEXT_PREFIX + kind
+            self.matcher.add(key, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
+            self.context_keys[self.vocab.strings[key]] = kind
+        for rule in rules:
+            self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns], greedy="LONGEST")
+            self.rule_keys[self.vocab.strings[rule.id]] = rule.id
+            if rule.exclude:
+                key = EXCLUDE_PREFIX + rule.id
+                self.matcher.add(key, [lex.expand(list(p), rule.id) for p in rule.exclude])
+                self.exclude_keys[self.vocab.strings[key]] = rule.id
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find the flags in a message and store them on the doc."""
+        if self.view is None:
+            raise RuntimeError("directive_coach used before initialize()")
+        matches = self.matcher(doc)
+        contexts: dict[str, list[tuple[int, int]]] = {}
+        candidates: list[tuple[str, int, int]] = []
+        excludes: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in matches:
+            if key in self.rule_keys:
+                candidates.append((self.rule_keys[key], s, e))
+            elif key in self.context_keys:
+                contexts.setdefault(self.context_keys[key], []).append((s, e))
+            else:
+                excludes.setdefault(self.exclude_keys[key], []).append((s, e))
+        flags: list[Flag] = []
+        if candidates:
+            ctx = MessageContext(doc, contexts, self.view)
+            for rule_id, s, e in candidates:
+                rule = self.rules[rule_id]
+                if self._holds(rule, s, e, ctx, excludes.get(rule_id, ())):
+                    flags.append(self._flag(doc, rule, s, e, ctx))
+            flags = _resolve(flags)
+        doc._.coach_flags = flags
+        doc.spans[self.spans_key] = [Span(doc, f.start, f.end, label=f.category.id) for f in flags]
+        return doc
+
+    def context(self, doc: Doc) -> MessageContext:
+        """The structural analysis of a processed message (for listening-move recognition)."""
+        assert self.view is not None
+        contexts: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in self.matcher(doc):
+            if key in self.context_keys:
+                contexts.setdefault(self.context_keys[key], []).append((s, e))
+        return MessageContext(doc, contexts, self.view)
+
+    def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext, excludes: Any) -> bool:
+        sent = ctx.sentence_at(s)
+        if rule.mood == "statement" and sent.question:
+            return False
+        if rule.mood == "question" and not sent.question:
+            return False
+        if rule.imperative:
+            if s not in ctx.imperatives:
+                return False
+        elif rule.position == "clause_start" and s not in ctx.content_starts:
+            return False
+        elif rule.position == "sentence_start" and s != sent.content:
+            return False
+        blocked = rule.blocked_by if rule.blocked_by is not None else self.categories[rule.category].blocked_by
+        mask = 0
+        for kind in blocked:
+            mask |= FRAME_BITS[kind]
+        if mask and ctx.framed(s, mask):
+            return False
+        return not any(xs < e and s < xe for xs, xe in excludes)
+
+    def _flag(self, doc: Doc, rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
+        action = None
+        if rule.slot != "none":
+            assert self.view is not None
+            verbs = self.view.base_verbs
+            if rule.slot == "from_start":
+                action = extract_action(doc, ctx.imperatives.get(s, s), ctx.clause_end[s], verbs)
+            else:
+                # the pattern may end on the action's first word ("you should SEE a counsellor")
+                action = extract_action(doc, e - 1, ctx.clause_end[s], verbs) or \
+                    extract_action(doc, e - 1, ctx.clause_end[s], verbs, nominal=True)
+            e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
+        return Flag(rule, self.categories[rule.category], s, e, action)
+
+
+def _resolve(flags: list[Flag]) -> list[Flag]:
+    """Drop fallback flags that a specific flag covers, and repeats of a category in one sentence span."""
+    specific = [f for f in flags if not f.rule.fallback]
+    kept: list[Flag] = []
+    for f in flags:
+        if f.rule.fallback and any(o.start < f.end and f.start < o.end for o in specific):
+            continue
+        if any(k.category.id == f.category.id and k.start < f.end and f.start < k.end for k in kept):
+            continue
+        kept.append(f)
+    kept.sort(key=lambda f: (f.category.rank, f.start))
+    return kept

@@ -1,0 +1,231 @@
+"""Where a match sits in a message: sentences, clauses, mood, and the frames around it.
+
+A blank English pipeline has no parser, so the coach reads structure from surface cues that generalise:
+sentence-final punctuation and question openers (mood), clause boundaries (commas, conjunctions), skippable
+openers ("honestly", "I think"), imperative verbs at the start of a clause, and frames that put what follows
+in the peer's voice ("it sounds like", "you feel", "you said") or make it tentative ("I wonder if").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+TERMINAL_CHARS = frozenset(".!?…")
+WEAK_BOUNDARIES = frozenset({",", ":", "(", ")", '"', "“", "”", "—", "–", "-", "--", "/", "*"})
+STRONG_BOUNDARIES = frozenset({";", "but", "and", "so", "because", "cos", "coz", "cause", "or", "though",
+                               "although", "whereas", "yet", "plus"})
+SUBORDINATORS = frozenset({"if", "when", "whenever", "once", "before", "after", "until", "till", "next",
+                           "while", "whatever", "wherever", "as"})
+WH_WORDS = frozenset({"what", "how", "why", "where", "when", "who", "which", "whats", "hows", "whose", "whom"})
+AUX_INVERSION = frozenset({"do", "does", "did", "are", "is", "can", "could", "would", "will", "have", "has",
+                           "should", "shall", "were", "was", "may", "might", "am", "wo", "ca", "had"})
+SUBJECTS = frozenset({"you", "i", "he", "she", "it", "they", "we", "there", "that", "this", "u", "anyone",
+                      "anything", "someone", "something", "anybody", "somebody", "your", "things"})
+FINITE_AFTER_SUBJECT = frozenset({"is", "are", "was", "were", "'s", "'re", "will", "would", "can", "could",
+                                  "should", "must", "might", "may", "has", "have", "had", "do", "does", "did",
+                                  "'ll", "'d", "'ve", "shall", "seems", "sounds", "feels", "looks", "gets"})
+FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8}
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a message, with its mood."""
+
+    begin: int
+    content: int
+    body_end: int
+    end: int
+    question: bool
+    tag: bool
+
+
+class MessageContext:
+    """Structure of one message, computed once and queried per candidate match."""
+
+    __slots__ = ("doc", "sentences", "sent_of", "content_starts", "imperatives", "frame_mask",
+                 "invitations", "clause_end")
+
+    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: "LexiconView") -> None:
+        """Analyse the message.
+
+        Args:
+            doc: The tokenised, lemmatised message.
+            spans: Context matches by kind ("opener", "reflective", "tag", ...), as token (start, end).
+            lex: Word lists the analysis needs.
+        """
+        self.doc = doc
+        n = len(doc)
+        lowers = [t.lower_ for t in doc]
+        self.sentences: list[Sentence] = []
+        self.sent_of = [0] * n
+        self.content_starts: set[int] = set()
+        self.imperatives: dict[int, int] = {}
+        self.frame_mask = [0] * n
+        self.clause_end = [n] * n
+        self.invitations = {s for s, _ in spans.get("invitation", ())} | {s for s, _ in spans.get("farewell", ())}
+        opener_ends: dict[int, int] = {}
+        for s, e in spans.get("opener", ()):
+            opener_ends[s] = max(e, opener_ends.get(s, 0))
+        tag_spans = spans.get("tag", ())
+
+        for begin, end in _sentence_bounds(doc):
+            body_end = end
+            while body_end > begin and _is_terminal(doc[body_end - 1].text):
+                body_end -= 1
+            ends_q = any("?" in doc[i].text for i in range(body_end, end))
+            tag = any(s >= begin and e == body_end for s, e in tag_spans) and body_end - begin > 3
+            idx = len(self.sentences)
+            for i in range(begin, end):
+                self.sent_of[i] = idx
+            clauses = _clauses(lowers, begin, body_end)
+            content0 = body_end
+            prev_lead = ""
+            for k, (cb, ce, strong) in enumerate(clauses):
+                for i in range(cb, ce):
+                    self.clause_end[i] = ce
+                self.content_starts.add(cb)  # a rule may begin with an opener word ("anyway, ...")
+                c = _skip_openers(doc, lowers, cb, ce, opener_ends, lex.openers)
+                if c >= ce:
+                    continue
+                self.content_starts.add(c)
+                if content0 == body_end:
+                    content0 = c
+                initial = k == 0 or c == content0
+                imperative_ok = initial or (strong and lowers[cb - 1] != "or") or prev_lead in SUBORDINATORS
+                if imperative_ok and c not in self.invitations:
+                    verb = _imperative_verb(lowers, doc, c, ce, lex, initial)
+                    if verb is not None:
+                        self.imperatives[c] = verb
+                prev_lead = lowers[c]
+            question = False
+            if not tag:
+                if ends_q:
+                    question = True
+                elif content0 < body_end and body_end == end:
+                    w = lowers[content0]
+                    nxt = lowers[content0 + 1] if content0 + 1 < body_end else ""
+                    question = w in WH_WORDS or (w in AUX_INVERSION and nxt in SUBJECTS)
+            self.sentences.append(Sentence(begin, content0, body_end, end, question, tag))
+        self._mark_frames(spans, lowers)
+
+    def _mark_frames(self, spans: dict[str, list[tuple[int, int]]], lowers: list[str]) -> None:
+        # A frame covers what follows it up to the next strong boundary (a conjunction or ";") or the end of
+        # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
+        for kind, bit in FRAME_BITS.items():
+            for s, e in spans.get(kind, ()):
+                sent = self.sentences[self.sent_of[s]]
+                if e < sent.body_end:
+                    self.content_starts.add(e)  # what a frame introduces starts a clause of its own
+                i = e
+                while i < sent.body_end and lowers[i] not in STRONG_BOUNDARIES:
+                    self.frame_mask[i] |= bit
+                    i += 1
+
+    def sentence_at(self, i: int) -> Sentence:
+        """The sentence holding token ``i``."""
+        return self.sentences[self.sent_of[i]]
+
+    def framed(self, i: int, kinds_mask: int) -> bool:
+        """Whether token ``i`` lies inside a frame of one of the kinds in ``kinds_mask``."""
+        return bool(self.frame_mask[i] & kinds_mask) if i < len(self.frame_mask) else False
+
+
+class LexiconView:
+    """The few word lists the structural analysis needs."""
+
+    __slots__ = ("openers", "base_verbs", "not_imperative", "adjectives")
+
+    def __init__(self, openers: frozenset[str], base_verbs: frozenset[str], not_imperative: frozenset[str],
+                 adjectives: frozenset[str]) -> None:
+        """Hold the word lists."""
+        self.openers = openers
+        self.base_verbs = base_verbs
+        self.not_imperative = not_imperative
+        self.adjectives = adjectives
+
+
+def _is_terminal(text: str) -> bool:
+    return bool(text) and all(ch in TERMINAL_CHARS for ch in text)
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    bounds = []
+    start = 0
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        text = tok.text
+        if _is_terminal(text) or (tok.is_space and "\n" in text):
+            j = i + 1
+            while j < n and (_is_terminal(doc[j].text) or doc[j].is_space or doc[j].text in ('"', "”", ")")):
+                j += 1
+            if j > start:
+                bounds.append((start, j))
+            start = j
+            i = j
+            continue
+        i += 1
+    if start < n:
+        bounds.append((start, n))
+    return bounds
+
+
+def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bool]]:
+    """Split a sentence body into clauses: (begin, end, starts after a strong boundary)."""
+    out = []
+    cb = begin
+    strong = False
+    for i in range(begin, end):
+        w = lowers[i]
+        if w in WEAK_BOUNDARIES or w in STRONG_BOUNDARIES:
+            if i > cb:
+                out.append((cb, i, strong))
+            cb = i + 1
+            strong = w in STRONG_BOUNDARIES
+    if cb < end:
+        out.append((cb, end, strong))
+    return out
+
+
+def _skip_openers(doc: Doc, lowers: list[str], cb: int, ce: int, opener_ends: dict[int, int],
+                  openers: frozenset[str]) -> int:
+    c = cb
+    while c < ce:
+        if c in opener_ends:
+            c = opener_ends[c]
+        elif lowers[c] in openers or doc[c].is_punct or doc[c].is_space:
+            c += 1
+        else:
+            break
+    return c
+
+
+def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconView,
+                     initial: bool = True) -> int | None:
+    """Index of the verb if the clause starting at ``c`` is an imperative, else None."""
+    w = lowers[c]
+    if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and doc[c + 1].norm_ == "not":
+        v = c + 2
+        if v < ce and lowers[v] in lex.base_verbs or (v < ce and lowers[v] == "be"):
+            return v
+        return None
+    if w == "never" and c + 1 < ce and lowers[c + 1] in lex.base_verbs:
+        return c + 1
+    if w not in lex.base_verbs or w in lex.not_imperative:
+        return None
+    if not initial and w in lex.adjectives:
+        return None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
+    if doc[c].text[:1].isupper() and c > 0 and not _is_terminal(doc[c - 1].text) and not doc[c - 1].is_punct:
+        return None  # a capitalised word mid-sentence is a name, not a verb
+    nxt = lowers[c + 1] if c + 1 < ce else ""
+    if nxt in FINITE_AFTER_SUBJECT:
+        return None  # "Time is ...", "People say ..." read as subject + verb
+    if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and doc[c + 1].lemma_ in lex.base_verbs \
+            and doc[c + 1].lemma_ != nxt and nxt not in ("yourself", "us", "this", "his", "was", "is", "as"):
+        return None  # "Time heals ..." : subject + third-person verb
+    if w == "let" and nxt in ("'s", "us", "me"):
+        return None
+    return c

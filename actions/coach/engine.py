@@ -1,0 +1,88 @@
+"""The coach pipeline and its JSON-ready analysis.
+
+The pipeline is built on first use (not at import) and cached per process: rasa-sdk imports every module
+under ``actions/`` when the action server starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import component  # noqa: F401  (registers the factories)
+from .lexicon import load_lexicon
+from .rephrase import fill
+
+MAX_CHARS = 20_000  # longer messages are analysed up to here; nobody types more in one turn
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The coach pipeline: blank English, lookup lemmas, and the directive coach."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coach_lemmatizer")
+    nlp.add_pipe("directive_coach")
+    lexicon = load_lexicon()
+    nlp.get_pipe("coach_lemmatizer").initialize(lexicon=lexicon)
+    nlp.get_pipe("directive_coach").initialize(lexicon=lexicon)
+    return nlp
+
+
+def analyze(text: str) -> dict[str, Any]:
+    """Analyse one trainee message.
+
+    Args:
+        text: The message as the trainee wrote it.
+
+    Returns:
+        ``{"text", "directive", "flags": [{"category", "start", "end", "text", "explanation",
+        "rephrasings"}]}``, flags most important first; ``start``/``end`` are character offsets into ``text``.
+    """
+    return doc_to_analysis(text, get_nlp()(_clip(text)))
+
+
+def analyze_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[dict[str, Any]]:
+    """Analyse messages in order, streaming results (used by the CLI and the evaluation)."""
+    nlp = get_nlp()
+    originals: list[str] = []
+
+    def clipped() -> Iterator[str]:
+        for t in texts:
+            originals.append(t)
+            yield _clip(t)
+
+    for i, doc in enumerate(nlp.pipe(clipped(), batch_size=batch_size)):
+        yield doc_to_analysis(originals[i], doc)
+        originals[i] = ""
+
+
+def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
+    """Turn a processed doc into the public JSON shape."""
+    flags = []
+    for f in doc._.coach_flags or ():
+        span = doc[f.start:f.end]
+        start = span.start_char
+        end = span.end_char
+        flags.append({
+            "category": f.category.id,
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "explanation": f.rule.explanation or f.category.explanation,
+            "rephrasings": fill(f.rule.rephrasings or f.category.rephrasings, f.action),
+        })
+    return {"text": text, "directive": bool(flags), "flags": flags}
+
+
+def rule_ids(text: str) -> list[str]:
+    """Ids of the rules that fire on a message, most important first (for trainers and tests)."""
+    return [f.rule.id for f in get_nlp()(_clip(text))._.coach_flags]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS]

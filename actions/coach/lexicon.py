@@ -1,0 +1,75 @@
+"""Word lists and context patterns shared by the coach rules (``data/lexicon.yml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.lookups import Table, load_lookups
+
+from .rules import DATA_DIR, RuleError
+
+MODALS = frozenset({"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists (by name), context patterns (by kind) and lemma data."""
+
+    words: dict[str, frozenset[str]]
+    contexts: dict[str, list[list[dict[str, Any]]]]
+    lemma_overrides: dict[str, str]
+    lemma_table: Table
+
+    def expand(self, pattern: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+        """Replace "@name" word-list references in a token pattern by the list itself.
+
+        Args:
+            pattern: A spaCy Matcher token pattern.
+            where: Names the rule or context, for error messages.
+
+        Returns:
+            A pattern the Matcher accepts.
+
+        Raises:
+            RuleError: If a referenced list does not exist.
+        """
+        return [{k: self._expand_value(v, where) for k, v in tok.items()} for tok in pattern]
+
+    def _expand_value(self, value: Any, where: str) -> Any:
+        if isinstance(value, str) and value.startswith("@"):
+            name = value[1:]
+            if name not in self.words:
+                raise RuleError(f"{where}: unknown word list {value!r}; lists: {sorted(self.words)}")
+            return sorted(self.words[name])
+        if isinstance(value, dict):
+            return {k: self._expand_value(v, where) for k, v in value.items()}
+        return value
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Load the lexicon file and the English lemma tables from spacy-lookups-data.
+
+    Args:
+        path: The YAML file; defaults to the packaged ``lexicon.yml``.
+
+    Returns:
+        The lexicon, with the derived list ``base_verbs`` (English verbs in base form, minus modals and the
+        ``not_imperative`` list) added to its words.
+    """
+    path = path or DATA_DIR / "lexicon.yml"
+    data = srsly.read_yaml(path)
+    lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
+    words = {name: frozenset(str(w).lower() for w in ws) for name, ws in data.get("words", {}).items()}
+    verbs = frozenset(v for v in lookups.get_table("lemma_index")["verb"] if "_" not in v)
+    verbs |= words.get("extra_verbs", frozenset())
+    words["base_verbs"] = verbs - MODALS - words.get("not_imperative", frozenset())
+    words["adjectives"] = frozenset(a for a in lookups.get_table("lemma_index")["adj"] if "_" not in a)
+    return Lexicon(
+        words=words,
+        contexts={k: list(v) for k, v in data.get("contexts", {}).items()},
+        lemma_overrides={str(k): str(v) for k, v in data.get("lemma_overrides", {}).items()},
+        lemma_table=lookups.get_table("lemma_lookup"),
+    )

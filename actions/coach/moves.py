@@ -1,0 +1,53 @@
+"""Listening moves the coach can recognise (for the occasional positive note and the simple peer)."""
+
+from __future__ import annotations
+
+from .context import WH_WORDS
+from .engine import get_nlp
+
+OPEN_STARTS = WH_WORDS - {"why"} | {"tell", "say", "describe", "walk", "talk"}
+PERMISSION = ("would it help if i", "would you like to hear", "would you like me to", "is it okay if i",
+              "is it ok if i", "can i share", "could i share", "would it be okay if i", "may i share",
+              "do you mind if i", "would it be ok if i", "would it be alright if i")
+
+
+def listening_moves(text: str) -> list[str]:
+    """Listening moves in a message, in the order they appear.
+
+    Args:
+        text: A trainee message.
+
+    Returns:
+        Any of "open_question", "closed_question", "reflection", "self_disclosure", "asking_permission",
+        "invitation"; empty when the message is directive or none is recognised.
+    """
+    nlp = get_nlp()
+    doc = nlp(text)
+    if doc._.coach_flags:
+        return []
+    ctx = nlp.get_pipe("directive_coach").context(doc)
+    moves: list[str] = []
+    low = text.lower()
+    if any(p in low for p in PERMISSION):
+        moves.append("asking_permission")
+    for sent in ctx.sentences:
+        if sent.content >= sent.body_end:
+            continue
+        first = doc[sent.content].lower_
+        if sent.question:
+            moves.append("open_question" if first in OPEN_STARTS else "closed_question")
+        elif sent.content in ctx.invitations:
+            moves.append("invitation")
+        elif ctx.framed(sent.content + 1, 0b11) or (first == "you" and _feels(doc, sent.content, sent.body_end)):
+            moves.append("reflection")
+        elif first in ("i", "my", "when") and any(t.lower_ in ("i", "my", "me") for t in doc[sent.content:sent.body_end]):
+            moves.append("self_disclosure")
+    seen: list[str] = []
+    for m in moves:
+        if m not in seen:
+            seen.append(m)
+    return seen
+
+
+def _feels(doc, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+    return any(t.lemma_ in ("feel", "sound", "seem") or t.lower_ in ("torn", "sure") for t in doc[start:end])

@@ -1,0 +1,108 @@
+"""Collaborative rephrasings: fill a rule's templates with the action the trainee proposed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+SLOT_STOP = frozenset({"because", "cos", "coz", "cause", "but", "or", "so", "if", "before", "and", "then",
+                       "otherwise", "unless", "though", "although", "instead", "asap", "okay", "ok", "please",
+                       "lol", "haha", "tbh", "honestly"})
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "'m", "i'm", "we", "us", "our"})
+MAX_SLOT_TOKENS = 10
+DOUBLED = frozenset({"stop", "get", "set", "put", "let", "sit", "run", "cut", "shut", "quit", "plan", "chat",
+                     "hug", "jog", "shop", "drop", "grab", "step", "skip", "nag", "beg", "rob", "swim", "begin",
+                     "forget", "admit", "commit", "regret", "submit", "omit", "refer", "prefer", "hit", "spit",
+                     "slip", "trip", "grip", "dig", "nap", "tap", "wrap", "clap", "ban", "bet", "pat", "rub"})
+NO_ELISION = frozenset({"be", "see", "flee", "agree", "free", "knee", "dye", "eye", "hoe", "toe", "canoe"})
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def gerund(verb: str) -> str:
+    """The -ing form of an English verb in base form ("take" -> "taking", "stop" -> "stopping")."""
+    v = verb.lower()
+    if v.endswith("ing") and len(v) > 4:
+        return v
+    if v in DOUBLED:
+        return v + v[-1] + "ing"
+    if v in NO_ELISION or v.endswith(("ee", "ye", "oe")):
+        return v + "ing"
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and len(v) > 2:
+        return v[:-1] + "ing"
+    return v + "ing"
+
+
+def extract_action(doc: Doc, start: int, end: int, base_verbs: frozenset[str],
+                   nominal: bool = False) -> tuple[str, str] | None:
+    """Read the action a directive proposes, as (base form, gerund form).
+
+    Args:
+        doc: The message.
+        start: First token of the action.
+        end: Token after the clause the action sits in.
+        base_verbs: English verbs in base form.
+        nominal: Accept a noun phrase ("yoga"); then the base form is empty.
+
+    Returns:
+        None when there is no short, second-person action to quote back.
+    """
+    toks = []
+    for i in range(start, min(end, len(doc))):
+        tok = doc[i]
+        low = tok.lower_
+        if low in SLOT_STOP or tok.is_punct or tok.is_space or (not tok.is_ascii and not tok.is_alpha):
+            break
+        if low in FIRST_PERSON:
+            return None
+        toks.append(tok)
+    while toks and toks[0].lower_ in ("to", "just", "really", "definitely", "maybe", "simply", "try", "and"):
+        if toks[0].lower_ == "try" and len(toks) > 1 and toks[1].lower_ != "to" and not toks[1].lower_.endswith(
+                "ing"):
+            break
+        toks = toks[1:]
+    if not toks or len(toks) > MAX_SLOT_TOKENS:
+        return None
+    words = [t.text if t.text == "I" else t.text.lower() if i == 0 else t.text for i, t in enumerate(toks)]
+    first = toks[0]
+    lemma = first.lemma_.lower()
+    if first.lower_.endswith("ing") and lemma in base_verbs:
+        base = [lemma] + words[1:]
+        ing = words
+    elif first.lower_ in base_verbs or lemma == first.lower_ and lemma in base_verbs:
+        base = words
+        ing = [gerund(words[0])] + words[1:]
+    elif nominal and not first.is_stop:
+        return "", _join(words)  # "have you tried yoga": a thing, usable only where a noun fits
+    else:
+        return None
+    return _join(base), _join(ing)
+
+
+def _join(words: Sequence[str]) -> str:
+    text = " ".join(words)
+    return re.sub(r" (n't|'s|'re|'ll|'ve|'d)\b", r"\1", text)
+
+
+def fill(templates: Sequence[str], action: tuple[str, str] | None, limit: int = 3) -> list[str]:
+    """Choose up to ``limit`` rephrasings, filling placeholders when the action is known.
+
+    Templates with a placeholder come first when an action is known, so the trainee's own content is kept;
+    templates whose placeholder can't be filled are skipped.
+    """
+    values = {k: v for k, v in (("action", action[0]), ("action_ing", action[1])) if v} if action else {}
+    out: list[str] = []
+    for template in templates:
+        names = PLACEHOLDER.findall(template)
+        if names and not all(n in values for n in names):
+            continue
+        text = PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+        text = text[:1].upper() + text[1:]
+        if text not in out:
+            out.append(text)
+        if len(out) == limit:
+            break
+    return out
