@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from e2e_support import (
+    FIGURES,
     RASA,
     RASA_LOAD_TIMEOUT,
     ROOT,
@@ -44,8 +45,8 @@ def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def action_server(log_dir: Path) -> Iterator[Server]:
     """The real action server, shared by the system tests."""
     server = start_action_server(log_dir)
-    print(f"\naction server: pid {server.process.pid}, port {server.port}, "
-          f"healthy after {server.start_seconds:.2f} s, RSS {rss_mb(server.process.pid):.0f} MB")
+    FIGURES.append(f"action server (shared): healthy after {server.start_seconds:.2f} s, "
+                   f"RSS {rss_mb(server.process.pid):.0f} MB")
     yield server
     stop(server.process)
 
@@ -78,7 +79,7 @@ def rasa_server(action_server: Server, trained_model: Path, log_dir: Path) -> It
         # The REST channel's health route answers only once the model is loaded.
         wait_until_up(server, "/webhooks/rest/", RASA_LOAD_TIMEOUT, "rasa run")
         server.start_seconds = time.monotonic() - started
-        print(f"\nrasa run: port {port}, ready after {server.start_seconds:.1f} s")
+        FIGURES.append(f"rasa run: model loaded and REST channel up after {server.start_seconds:.1f} s")
         yield server
     finally:
         stop(process)
@@ -95,3 +96,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for log in Path(item.funcargs["log_dir"]).glob("*.log"):
             shutil.copy(log, target / log.name)
         print(f"server logs copied to {target}", file=sys.stderr)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the system tests measured."""
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -28,6 +28,9 @@ ACTIONS_PY = ROOT / ".venv-actions" / "bin" / "python"
 RASA_LOAD_TIMEOUT = float(os.environ.get("E2E_RASA_TIMEOUT", "240"))
 ACTION_START_TIMEOUT = 60.0
 
+# Figures measured by the tests, printed at the end of the run (see conftest.pytest_terminal_summary).
+FIGURES: list[str] = []
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\r")
 
 
@@ -192,4 +195,5 @@ def endpoints_file(directory: Path, action_port: int) -> Path:
 def rasa_env() -> dict[str, str]:
     """Environment for Rasa subprocesses: no telemetry prompts, quiet TensorFlow."""
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning"}

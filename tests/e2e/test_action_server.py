@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conversation import BAD_INPUTS, DIRECTIVE, REFLECTION, Turn
-from e2e_support import ROOT, Server, http, rss_mb, start_action_server, stop
+from e2e_support import FIGURES, ROOT, Server, http, rss_mb, start_action_server, stop
 
 # Targets from the issue.
 MAX_RSS_MB = 250.0
@@ -111,8 +111,8 @@ def test_footprint_and_start_time(tmp_path: Path) -> None:
         busy_rss = rss_mb(server.process.pid)
     finally:
         stop(server.process)
-    print(f"\nFIGURES action server: start to healthy {server.start_seconds:.2f} s, "
-          f"first action_coach call {first_call * 1000:.0f} ms, "
-          f"RSS idle {idle_rss:.0f} MB, after 21 coach calls {busy_rss:.0f} MB")
+    FIGURES.append(f"action server (fresh): start to healthy {server.start_seconds:.2f} s, "
+                   f"first action_coach call {first_call * 1000:.0f} ms, "
+                   f"RSS idle {idle_rss:.0f} MB, after 21 coach calls {busy_rss:.0f} MB")
     assert server.start_seconds < MAX_START_SECONDS
     assert busy_rss < MAX_RSS_MB

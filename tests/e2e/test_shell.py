@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 from conversation import DIRECTIVE, GREETING
-from e2e_support import ANSI, RASA, RASA_LOAD_TIMEOUT, ROOT, Server, endpoints_file, free_port, rasa_env
+from e2e_support import (
+    ANSI,
+    FIGURES,
+    RASA,
+    RASA_LOAD_TIMEOUT,
+    ROOT,
+    Server,
+    endpoints_file,
+    free_port,
+    rasa_env,
+)
 
 # prompt_toolkit switches bracketed paste on when a prompt starts and off when input is accepted, so the
 # bot's output for a message is exactly what the terminal receives between those two markers.
@@ -72,7 +83,9 @@ def shell(action_server: Server, trained_model: Path, log_dir: Path) -> Iterator
     child.logfile_read = log
     try:
         screen = Screen(child)
+        started = time.monotonic()
         screen.start(RASA_LOAD_TIMEOUT)
+        FIGURES.append(f"rasa shell: ready for input after {time.monotonic() - started:.1f} s")
         yield screen
         child.sendline("/stop")
         child.expect(pexpect.EOF, timeout=30)
