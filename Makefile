@@ -49,7 +49,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
         distclean check-train-inputs
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
 
 # ---------------------------------------------------------------------------------------------------------
 # Environments
@@ -90,7 +90,7 @@ $(MODEL): $(TRAIN_INPUTS) $(RASA_STAMP) | check-train-inputs
 practice: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Practise: action server in the background + rasa shell
 	@scripts/practice --model $(MODEL) --port $(ACTION_PORT) --shell-port $(SHELL_PORT)
 
-actions: $(ACT_STAMP) ## Run the action server in the foreground on 127.0.0.1:$(ACTION_PORT)
+actions: $(ACT_STAMP) ## Run the action server in the foreground on 127.0.0.1:5055 (ACTION_PORT=...)
 	SANIC_HOST=127.0.0.1 $(APY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
 
 shell: $(RASA_STAMP) $(MODEL) ## rasa shell only (expects an action server already running, e.g. make actions)
