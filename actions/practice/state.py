@@ -1,0 +1,69 @@
+"""Slot names and small helpers for reading the practice state off a tracker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+PRACTICE_ACTIVE = "practice_active"
+SCENARIO = "scenario"
+COACH_MODE = "coach_mode"
+COACH_LOG = "coach_log"
+PEER_USED_LINES = "peer_used_lines"
+PEER_STATE = "peer_state"
+
+LIVE = "live"
+QUIET = "quiet"
+
+#: The input channel name `rasa shell` gives every message (rasa.core.channels.console.CmdlineInput).
+SHELL_CHANNEL = "cmdline"
+
+
+def is_shell(tracker: Tracker) -> bool:
+    """Whether the trainee is in `rasa shell`, which prints custom payloads as raw JSON."""
+    return tracker.get_latest_input_channel() == SHELL_CHANNEL
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the trainee's latest message ("" when there is none)."""
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent name of the trainee's latest message, if any."""
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_intent_confidence(tracker: Tracker) -> float:
+    """The NLU confidence of the latest intent (1.0 for typed /commands)."""
+    value = ((tracker.latest_message or {}).get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else 1.0
+
+
+def coach_mode(tracker: Tracker) -> str:
+    """"live" or "quiet"."""
+    return QUIET if tracker.get_slot(COACH_MODE) == QUIET else LIVE
+
+
+def coach_log(tracker: Tracker) -> list[dict[str, Any]]:
+    """The per-turn coach log (a copy; empty when unset)."""
+    value = tracker.get_slot(COACH_LOG)
+    return [dict(entry) for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def used_lines(tracker: Tracker) -> list[str]:
+    """Keys of the peer lines already said in this conversation."""
+    value = tracker.get_slot(PEER_USED_LINES)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def peer_state(tracker: Tracker) -> dict[str, Any]:
+    """The peer's state in the current scenario (a copy; empty when unset)."""
+    value = tracker.get_slot(PEER_STATE)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def practice_active(tracker: Tracker) -> bool:
+    """Whether the trainee is in a practice conversation."""
+    return bool(tracker.get_slot(PRACTICE_ACTIVE))

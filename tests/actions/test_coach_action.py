@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+from conftest import practice_tracker, run, slot_events
+
+import actions.coach as coach
+from actions.practice.coaching import LOG_TEXT_CHARS, PRAISE_EVERY
+from actions.practice.turn_actions import COACH_ERROR, ActionCoach
+
+
+def test_flagged_message_gets_a_note_a_payload_and_a_log_entry():
+    messages, events = run(ActionCoach(), practice_tracker("You should tell a teacher."))
+
+    assert len(messages) == 1
+    assert messages[0]["text"].startswith("Coach:")
+    payload = messages[0]["custom"]
+    assert payload["coach"]["directive"] is True
+    assert payload["coach"]["flags"][0]["category"] == "advising"
+    assert set(payload["coach"]) == {"text", "directive", "flags"}
+
+    log = slot_events(events)["coach_log"]
+    assert len(log) == 1
+    entry = log[0]
+    assert entry["turn"] == 1
+    assert entry["text"] == "You should tell a teacher."
+    assert entry["directive"] is True
+    assert entry["flags"][0]["category"] == "advising"
+    assert entry["flags"][0]["rephrasing"] == "What have you thought about trying, if anything?"
+    assert entry["note"] == "flag"
+    assert entry["held"] is False
+
+
+def test_shell_gets_the_text_note_without_raw_json():
+    messages, _ = run(ActionCoach(), practice_tracker("You should tell a teacher.", channel="cmdline"))
+
+    assert len(messages) == 1
+    assert messages[0]["text"].startswith("Coach:")
+    assert not messages[0].get("custom")
+
+
+def test_clean_message_gets_no_note_but_is_logged():
+    messages, events = run(ActionCoach(), practice_tracker("Thanks for telling me."))
+
+    assert messages == []
+    entry = slot_events(events)["coach_log"][0]
+    assert entry["directive"] is False
+    assert entry["flags"] == []
+    assert entry["note"] is None
+
+
+def test_log_appends_to_earlier_turns():
+    earlier = [{"turn": 1, "text": "hi", "directive": False, "flags": [], "moves": [], "note": None,
+                "held": False}]
+    _, events = run(ActionCoach(), practice_tracker("ok", {"coach_log": earlier}))
+
+    log = slot_events(events)["coach_log"]
+    assert [e["turn"] for e in log] == [1, 2]
+    assert log[0] == earlier[0]
+
+
+def test_first_open_question_is_praised_then_only_occasionally():
+    log: list = []
+    praised = []
+    for i in range(1, 2 * PRAISE_EVERY + 1):
+        messages, events = run(ActionCoach(), practice_tracker("What happened next?", {"coach_log": log}))
+        log = slot_events(events)["coach_log"]
+        if messages:
+            assert messages[0]["text"].startswith("Coach:")
+            assert "Sam" in messages[0]["text"]
+            assert not messages[0].get("custom")
+            praised.append(i)
+    assert praised == [1, PRAISE_EVERY, 2 * PRAISE_EVERY]
+    assert [e["note"] for e in log].count("praise") == 3
+
+
+def test_reflection_and_open_question_are_praised_separately():
+    _, events = run(ActionCoach(), practice_tracker("What happened?"))
+    log = slot_events(events)["coach_log"]
+    messages, _ = run(ActionCoach(), practice_tracker("It sounds like you're exhausted.", {"coach_log": log}))
+
+    assert len(messages) == 1
+    assert "reflection" in messages[0]["text"]
+
+
+def test_quiet_mode_holds_notes_back_for_the_debrief():
+    tracker = practice_tracker("You should tell a teacher.", {"coach_mode": "quiet"})
+    messages, events = run(ActionCoach(), tracker)
+
+    assert messages == []
+    entry = slot_events(events)["coach_log"][0]
+    assert entry["directive"] is True
+    assert entry["held"] is True
+
+
+def test_quiet_mode_holds_praise_too():
+    messages, events = run(ActionCoach(), practice_tracker("What happened?", {"coach_mode": "quiet"}))
+
+    assert messages == []
+    assert slot_events(events)["coach_log"][0]["held"] is True
+
+
+def test_long_message_is_logged_compactly():
+    text = "You should " + "really " * 2000
+    messages, events = run(ActionCoach(), practice_tracker(text))
+
+    assert messages and messages[0]["text"].startswith("Coach:")
+    entry = slot_events(events)["coach_log"][0]
+    assert len(entry["text"]) == LOG_TEXT_CHARS
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "<script>alert(1)</script>", "Je suis désolé."])
+def test_odd_input_is_logged_without_a_note(text):
+    messages, events = run(ActionCoach(), practice_tracker(text))
+
+    assert messages == []
+    assert slot_events(events)["coach_log"][0]["text"] == text
+
+
+def test_coach_error_gives_a_friendly_message_and_still_logs_the_turn(monkeypatch):
+    def broken(text):
+        raise RuntimeError("rules failed to load")
+
+    monkeypatch.setattr(coach, "analyze", broken)
+    messages, events = run(ActionCoach(), practice_tracker("You should tell a teacher."))
+
+    assert [m["text"] for m in messages] == [COACH_ERROR]
+    entry = slot_events(events)["coach_log"][0]
+    assert entry["coach_error"] is True
+    assert entry["turn"] == 1

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import json
+
+from conftest import make_tracker, practice_tracker, run, slot_events
+
+from actions.peer.scenarios import get_scenario
+from actions.practice.session_actions import (
+    ActionEndPractice,
+    ActionFeedback,
+    ActionSetCoachMode,
+    ActionShowScenarios,
+    ActionStartScenario,
+)
+
+SAM = get_scenario("bullied_at_school")
+
+
+def entry(turn, text, flags=(), moves=(), held=False):
+    return {"turn": turn, "text": text, "directive": bool(flags), "moves": list(moves),
+            "note": "flag" if flags else None, "held": held,
+            "flags": [{"category": c, "start": 0, "end": 3, "text": text[:3], "rephrasing": r}
+                      for c, r in flags]}
+
+
+LOG = [
+    entry(1, "What's been going on?", moves=["open_question"]),
+    entry(2, "You should tell a teacher.", flags=[("advising", "What have you thought about trying?")]),
+    entry(3, "It sounds like mornings are the worst.", moves=["reflection"]),
+    entry(4, "Don't worry, you should relax.",
+          flags=[("minimizing", "It sounds like this is weighing on you."), ("advising", "What helps?")]),
+    entry(5, "What happened next?", moves=["open_question"]),
+]
+
+
+def test_menu_has_a_button_per_scenario():
+    messages, events = run(ActionShowScenarios(), make_tracker("hi", "greet"))
+
+    buttons = messages[0]["buttons"]
+    assert buttons[0]["title"] == SAM.title
+    assert buttons[0]["payload"].startswith("/start{")
+    assert json.loads(buttons[0]["payload"].removeprefix("/start")) == {"scenario": SAM.id}
+    assert events == []
+
+
+def test_start_with_a_scenario_introduces_the_peer_and_resets_state():
+    old = {"coach_log": LOG, "peer_used_lines": ["layers.1#0"], "peer_state": {"layer": 3}}
+    tracker = make_tracker('/start{"scenario": "bullied_at_school"}', "start", old,
+                           entities=[{"entity": "scenario", "value": "bullied_at_school"}])
+    messages, events = run(ActionStartScenario(), tracker)
+
+    assert "Meet Sam." in messages[0]["text"]
+    assert "Coach:" in messages[0]["text"]
+    assert messages[1]["text"] == f"Sam: {SAM.opening[0]}"
+    assert slot_events(events) == {"practice_active": True, "scenario": SAM.id, "coach_log": [],
+                                   "peer_used_lines": ["opening#0"], "peer_state": {"layer": 0}}
+
+
+def test_start_by_number_or_name():
+    for text in ["1", "scenario 1", "Sam", "the bullying one"]:
+        _, events = run(ActionStartScenario(), make_tracker(text, "choose_scenario"))
+        assert slot_events(events).get("scenario") == SAM.id, text
+
+
+def test_start_without_a_choice_shows_the_menu():
+    messages, events = run(ActionStartScenario(), make_tracker("/start", "start"))
+
+    assert "buttons" in messages[0]
+    assert events == []
+
+
+def test_unknown_scenario_says_so_and_shows_the_menu():
+    tracker = make_tracker('/start{"scenario": "nope"}', "start",
+                           entities=[{"entity": "scenario", "value": "nope"}])
+    messages, events = run(ActionStartScenario(), tracker)
+
+    assert "nope" in messages[0]["text"]
+    assert "buttons" in messages[1]
+    assert events == []
+
+
+def test_talking_before_choosing_starts_the_first_scenario():
+    messages, events = run(ActionStartScenario(), make_tracker("How are you doing today?"))
+
+    assert messages[0]["text"].startswith("Let's get you started with Sam.")
+    assert messages[-1]["text"].startswith("Sam: ")
+    assert slot_events(events)["practice_active"] is True
+
+
+def test_empty_message_before_choosing_gets_the_welcome():
+    messages, events = run(ActionStartScenario(), make_tracker("  "))
+
+    assert messages[0]["response"] == "utter_welcome"
+    assert "buttons" in messages[1]
+    assert events == []
+
+
+def test_unsure_menu_request_mid_conversation_is_treated_as_talk_to_the_peer():
+    tracker = practice_tracker("What else?", intent="choose_scenario", confidence=0.8)
+    messages, events = run(ActionStartScenario(), tracker)
+
+    assert messages[-1]["text"].startswith("Sam: ")
+    assert "coach_log" in slot_events(events)
+    assert slot_events(events).get("practice_active") is None
+
+
+def test_clear_menu_request_mid_conversation_keeps_the_conversation_open():
+    tracker = practice_tracker("show me the scenarios", intent="choose_scenario", confidence=0.99)
+    messages, events = run(ActionStartScenario(), tracker)
+
+    assert "buttons" in messages[0]
+    assert "Sam" in messages[1]["text"]
+    assert events == []
+
+
+def test_unknown_command_misread_as_a_choice_is_an_unknown_command():
+    messages, events = run(ActionStartScenario(), practice_tracker('/foo{"a": 1}', intent="choose_scenario"))
+
+    assert '"/foo"' in messages[0]["text"]
+    assert events == []
+
+
+def test_feedback_summarises_the_log():
+    messages, events = run(ActionFeedback(), practice_tracker("/feedback", {"coach_log": LOG},
+                                                              intent="feedback"))
+    text = messages[0]["text"]
+
+    assert "5 messages" in text
+    assert "flagged 2 of them" in text
+    assert "advising (2)" in text and "minimizing (1)" in text
+    assert 'You wrote: "You should tell a teacher."' in text
+    assert 'You could try: "What have you thought about trying?"' in text
+    assert "2 open questions and 1 reflection" in text
+    assert "Sam is still here" in text
+    assert events == []
+
+
+def test_feedback_before_any_practice():
+    messages, _ = run(ActionFeedback(), make_tracker("/feedback", "feedback"))
+
+    assert "nothing to give feedback on yet" in messages[0]["text"]
+
+
+def test_feedback_with_no_turns_yet():
+    messages, _ = run(ActionFeedback(), practice_tracker("/feedback", intent="feedback"))
+
+    assert "No messages to Sam yet" in messages[0]["text"]
+
+
+def test_feedback_in_quiet_mode_quotes_the_held_notes():
+    held = [entry(1, "You should tell a teacher.", flags=[("advising", "A?")], held=True),
+            entry(2, "Don't worry.", flags=[("minimizing", "B?")], held=True)]
+    messages, _ = run(ActionFeedback(), practice_tracker("/feedback", {"coach_log": held}, intent="feedback"))
+
+    assert '"A?"' in messages[0]["text"] and '"B?"' in messages[0]["text"]
+
+
+def test_end_closes_summarises_and_explains_how_to_start_again():
+    tracker = practice_tracker("/end", {"coach_log": LOG, "peer_state": {"layer": 3}}, intent="end")
+    messages, events = run(ActionEndPractice(), tracker)
+
+    assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.open")
+    assert "5 messages" in messages[1]["text"]
+    assert "/start" in messages[1]["text"]
+    slots = slot_events(events)
+    assert slots["practice_active"] is False
+    assert slots["peer_used_lines"][-1].startswith("closing.open#")
+
+
+def test_end_early_gets_a_guarded_goodbye():
+    messages, _ = run(ActionEndPractice(), practice_tracker("/end", intent="end"))
+
+    assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.guarded")
+
+
+def test_end_when_not_practising():
+    messages, events = run(ActionEndPractice(), make_tracker("/end", "end"))
+
+    assert "no conversation" in messages[0]["text"]
+    assert events == []
+
+
+def test_coach_quiet_then_live():
+    messages, events = run(ActionSetCoachMode(), practice_tracker("/coach_quiet", intent="coach_quiet"))
+    assert slot_events(events) == {"coach_mode": "quiet"}
+    assert "quiet" in messages[0]["text"] and "Sam" in messages[0]["text"]
+
+    held = [entry(1, "You should go.", flags=[("advising", "?")], held=True)]
+    messages, events = run(ActionSetCoachMode(), practice_tracker(
+        "turn the coach on", {"coach_mode": "quiet", "coach_log": held}, intent="coach_live"))
+    assert slot_events(events) == {"coach_mode": "live"}
+    assert "saved 1 note" in messages[0]["text"]
+
+
+def test_coach_mode_already_set():
+    messages, _ = run(ActionSetCoachMode(), make_tracker("/coach_live", "coach_live"))
+
+    assert "already" in messages[0]["text"]
+
+
+def test_session_action_error_is_friendly(monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr("actions.practice.session_actions.load_scenarios", broken)
+    messages, events = run(ActionShowScenarios(), make_tracker("hi", "greet"))
+
+    assert "Sorry" in messages[0]["text"]
+    assert events == []
