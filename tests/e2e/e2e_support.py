@@ -49,11 +49,8 @@ def need(ok: bool, what: str) -> None:
 
 
 def model_path() -> Path:
-    """The trained model the system tests load: $PRACTICE_MODEL, else the newest in models/."""
-    if os.environ.get("PRACTICE_MODEL"):
-        return (ROOT / os.environ["PRACTICE_MODEL"]).resolve()
-    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1] if models else ROOT / "models" / "practice.tar.gz"
+    """The trained model the system tests load: $PRACTICE_MODEL, else the one `make train` writes."""
+    return (ROOT / os.environ.get("PRACTICE_MODEL", "models/practice.tar.gz")).resolve()
 
 
 def free_port() -> int:
