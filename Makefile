@@ -18,8 +18,7 @@ find_python = $(or $(PYTHON310),$(shell scripts/find-python310))
 
 VENV         := .venv
 VENV_ACTIONS := .venv-actions
-# Rasa's dependencies print pages of DeprecationWarnings at every start; they are not ours to fix.
-RASA         := PYTHONWARNINGS=ignore::DeprecationWarning $(VENV)/bin/rasa
+RASA         := $(VENV)/bin/rasa
 APY          := $(VENV_ACTIONS)/bin/python
 RASA_STAMP   := $(VENV)/.installed
 ACT_STAMP    := $(VENV_ACTIONS)/.installed

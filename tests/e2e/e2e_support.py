@@ -192,5 +192,4 @@ def endpoints_file(directory: Path, action_port: int) -> Path:
 def rasa_env() -> dict[str, str]:
     """Environment for Rasa subprocesses: no telemetry prompts, quiet TensorFlow."""
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONUNBUFFERED": "1",
-            "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONUNBUFFERED": "1"}
