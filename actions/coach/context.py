@@ -82,6 +82,7 @@ class MessageContext:
             clauses = _clauses(lowers, begin, body_end)
             content0 = body_end
             prev_lead = ""
+            prev_short = False
             for k, (cb, ce, strong) in enumerate(clauses):
                 for i in range(cb, ce):
                     self.clause_end[i] = ce
@@ -93,7 +94,9 @@ class MessageContext:
                 if content0 == body_end:
                     content0 = c
                 initial = k == 0 or c == content0
-                imperative_ok = initial or (strong and lowers[cb - 1] != "or") or prev_lead in SUBORDINATORS
+                imperative_ok = initial or (strong and lowers[cb - 1] != "or") or prev_lead in SUBORDINATORS \
+                    or prev_short  # "ok first thing, delete his number"
+                prev_short = ce - cb <= 3 and not strong
                 if imperative_ok and c not in self.invitations:
                     verb = _imperative_verb(lowers, doc, c, ce, lex, initial)
                     if verb is not None:
@@ -106,7 +109,9 @@ class MessageContext:
                 elif content0 < body_end and body_end == end:
                     w = lowers[content0]
                     nxt = lowers[content0 + 1] if content0 + 1 < body_end else ""
-                    question = w in WH_WORDS or (w in AUX_INVERSION and nxt in SUBJECTS)
+                    # "what do you ...", "how's ..." ask; "what worked for me was ..." tells
+                    question = (w in WH_WORDS and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))) or (
+                        w in AUX_INVERSION and nxt in SUBJECTS)
             self.sentences.append(Sentence(begin, content0, body_end, end, question, tag))
         self._mark_frames(spans, lowers)
 
@@ -180,7 +185,7 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     strong = False
     for i in range(begin, end):
         w = lowers[i]
-        if w in WEAK_BOUNDARIES or w in STRONG_BOUNDARIES:
+        if w in WEAK_BOUNDARIES or w in STRONG_BOUNDARIES or (not w.isascii() and not w.isalnum()):
             if i > cb:
                 out.append((cb, i, strong))
             cb = i + 1
@@ -209,9 +214,8 @@ def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconV
     w = lowers[c]
     if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and doc[c + 1].norm_ == "not":
         v = c + 2
-        if v < ce and lowers[v] in lex.base_verbs or (v < ce and lowers[v] == "be"):
-            return v
-        return None
+        # after "don't" any word is a verb, even one that usually isn't a command ("don't drink alone")
+        return v if v < ce and doc[v].is_alpha and lowers[v] not in SUBJECTS else None
     if w == "never" and c + 1 < ce and lowers[c + 1] in lex.base_verbs:
         return c + 1
     if w not in lex.base_verbs or w in lex.not_imperative:
@@ -221,6 +225,8 @@ def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconV
     if doc[c].text[:1].isupper() and c > 0 and not _is_terminal(doc[c - 1].text) and not doc[c - 1].is_punct:
         return None  # a capitalised word mid-sentence is a name, not a verb
     nxt = lowers[c + 1] if c + 1 < ce else ""
+    if w in AUX_INVERSION and nxt in SUBJECTS:
+        return None  # "Have you ...?", "Do you ...?" ask rather than tell
     if nxt in FINITE_AFTER_SUBJECT:
         return None  # "Time is ...", "People say ..." read as subject + verb
     if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and doc[c + 1].lemma_ in lex.base_verbs \
