@@ -41,3 +41,22 @@ def test_bad_input_gets_a_reply_and_the_conversation_continues(rasa_server: Serv
         assert turn.messages, f"no reply to bad input: {turn.describe()}"
     after = chat.send(DIRECTIVE)
     assert after.other_texts and after.coach_notes, f"the conversation did not continue: {after.describe()}"
+
+
+def test_quiet_mode_holds_notes_for_feedback(rasa_server: Server) -> None:
+    chat = RestConversation(rasa_server)
+    chat.start_practice()
+    quiet = chat.send("/coach_quiet")
+    assert quiet.other_texts, f"/coach_quiet got no reply: {quiet.describe()}"
+
+    held = chat.send(DIRECTIVE)
+    assert held.other_texts, f"the peer must answer in quiet mode too: {held.describe()}"
+    assert not held.coach_notes and not held.coach_payloads, f"quiet mode showed a note: {held.describe()}"
+
+    feedback = chat.send("/feedback")
+    summary = " ".join(feedback.other_texts)
+    assert DIRECTIVE in summary, f"/feedback should quote the held-back note: {feedback.describe()}"
+
+    chat.send("/coach_live")
+    live = chat.send(DIRECTIVE)
+    assert live.coach_notes, f"/coach_live did not bring the notes back: {live.describe()}"
