@@ -26,6 +26,9 @@ SUBJECTS = frozenset({"you", "i", "he", "she", "it", "they", "we", "there", "tha
 FINITE_AFTER_SUBJECT = frozenset({"is", "are", "was", "were", "'s", "'re", "will", "would", "can", "could",
                                   "should", "must", "might", "may", "has", "have", "had", "do", "does", "did",
                                   "'ll", "'d", "'ve", "shall", "seems", "sounds", "feels", "looks", "gets"})
+INVERTED_SUBJECTS = frozenset({"you", "u", "i", "he", "she", "they", "we", "anyone", "someone", "anybody",
+                               "somebody", "ya", "ye", "people", "things"})
+ADJECTIVE_FOLLOWERS = frozenset({"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"})
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8}
 
 
@@ -83,6 +86,7 @@ class MessageContext:
             content0 = body_end
             prev_lead = ""
             prev_short = False
+            prev_imperative = False
             for k, (cb, ce, strong) in enumerate(clauses):
                 for i in range(cb, ce):
                     self.clause_end[i] = ce
@@ -94,13 +98,18 @@ class MessageContext:
                 if content0 == body_end:
                     content0 = c
                 initial = k == 0 or c == content0
-                imperative_ok = initial or (strong and lowers[cb - 1] != "or") or prev_lead in SUBORDINATORS \
+                joined = lowers[cb - 1] if cb > begin else ""
+                # "ring your mum and make up" joins two commands; "to love someone and be scared" doesn't
+                after_conj = strong and (joined not in ("and", "or", "plus") or prev_imperative)
+                imperative_ok = initial or after_conj or prev_lead in SUBORDINATORS \
                     or prev_short  # "ok first thing, delete his number"
                 prev_short = ce - cb <= 3 and not strong
+                prev_imperative = False
                 if imperative_ok and c not in self.invitations:
                     verb = _imperative_verb(lowers, doc, c, ce, lex, initial)
                     if verb is not None:
                         self.imperatives[c] = verb
+                        prev_imperative = True
                 prev_lead = lowers[c]
             question = False
             if not tag:
@@ -225,8 +234,10 @@ def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconV
     if doc[c].text[:1].isupper() and c > 0 and not _is_terminal(doc[c - 1].text) and not doc[c - 1].is_punct:
         return None  # a capitalised word mid-sentence is a name, not a verb
     nxt = lowers[c + 1] if c + 1 < ce else ""
-    if w in AUX_INVERSION and nxt in SUBJECTS:
+    if w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or (nxt == "it" and w != "do")):
         return None  # "Have you ...?", "Do you ...?" ask rather than tell
+    if w in lex.adjectives and nxt in ADJECTIVE_FOLLOWERS:
+        return None  # "Fine if not.", "Right, so ..." : an adjective, not a command
     if nxt in FINITE_AFTER_SUBJECT:
         return None  # "Time is ...", "People say ..." read as subject + verb
     if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and doc[c + 1].lemma_ in lex.base_verbs \
