@@ -23,7 +23,7 @@ PRAISE_EVERY = 5
 _FIRST_PRAISE = {
     "reflection": "Coach: Nice reflection. Saying back what you heard shows {name} you're listening, "
                   "and leaves {name} in charge of the story.",
-    "open_question": "Coach: Good open question. It gives {name} room to answer in their own way.",
+    "open_question": "Coach: Good open question. It gives {name} room to answer however feels right.",
 }
 _LATER_PRAISE = {
     "reflection": "Coach: Another good reflection. That's what helps {name} keep talking.",

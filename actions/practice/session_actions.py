@@ -57,8 +57,8 @@ def session_summary(tracker: Tracker, heading: str) -> str:
     scenario = get_scenario(tracker.get_slot(state.SCENARIO))
     log = state.coach_log(tracker)
     held = sum(1 for entry in log if entry.get("held") and entry.get("directive"))
-    # Notes held back in quiet mode are shown here, so quote more than one of them.
-    summary = summarize(log, max_examples=min(3, held) if held > 1 else 1)
+    # The trainee never saw notes held back in quiet mode, so quote up to three of them.
+    summary = summarize(log, max_examples=min(3, held) if held else 1)
     name = scenario.name if scenario else "the peer"
     return render_summary(summary, name, heading=heading,
                           layer_reached=layer_reached(scenario, state.peer_state(tracker)))
@@ -111,7 +111,9 @@ class ActionShowScenarios(SafeAction):
         if not scenarios:
             dispatcher.utter_message(text=NO_SCENARIOS)
             return []
-        dispatcher.utter_message(text="Who would you like to talk with? Pick one below, or type its number.",
+        # rasa shell shows buttons as a list picked with the arrow keys; elsewhere they are buttons.
+        hint = "" if state.is_shell(tracker) else " Pick one below, or type its number."
+        dispatcher.utter_message(text=f"Who would you like to talk with?{hint}",
                                  buttons=scenario_buttons(scenarios))
         return []
 
@@ -172,8 +174,8 @@ class ActionStartScenario(SafeAction):
         if scenario is None:
             dispatcher.utter_message(text=NO_SCENARIOS)
             return []
-        lead_in = (f"Let's get you started with {scenario.name}. (Type /start any time to choose "
-                   "someone else.) You're here to listen: the peer leads, you follow.")
+        lead_in = (f"You haven't picked anyone yet, so let's start with {scenario.name}. (Type /start "
+                   "any time to choose someone else.) You're here to listen: the peer leads, you follow.")
         return begin_scenario(dispatcher, tracker, scenario, lead_in=lead_in)
 
 
@@ -200,7 +202,7 @@ class ActionSetCoachMode(SafeAction):
             text = "The coach is back on and will comment as you go."
             if held:
                 text += (f" It saved {held} {'note' if held == 1 else 'notes'} while it was quiet; "
-                         "/feedback shows them.")
+                         f"/feedback shows {'it' if held == 1 else 'them'}.")
         if state.practice_active(tracker):
             scenario = get_scenario(tracker.get_slot(state.SCENARIO))
             if scenario:

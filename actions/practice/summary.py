@@ -54,10 +54,12 @@ def summarize(log: Sequence[dict[str, Any]], max_examples: int = 1) -> Summary:
         first = next((f for f in flags if f.get("rephrasing")), None)
         if first:
             candidates.append({"text": entry.get("text", ""), "category": first.get("category"),
-                               "rephrasing": first["rephrasing"], "turn": entry.get("turn")})
-    # The most frequent categories first: those are the habits most worth changing.
+                               "rephrasing": first["rephrasing"], "turn": entry.get("turn"),
+                               "held": bool(entry.get("held"))})
+    # Notes the trainee has not seen (held back in quiet mode) first, then the most frequent
+    # categories: those are the habits most worth changing.
     rank = {category: i for i, (category, _) in enumerate(summary.by_category.most_common())}
-    candidates.sort(key=lambda c: (rank.get(c["category"], 99), c["turn"] or 0))
+    candidates.sort(key=lambda c: (not c["held"], rank.get(c["category"], 99), c["turn"] or 0))
     seen: set[str] = set()
     for candidate in candidates:
         if len(summary.examples) >= max_examples:

@@ -52,3 +52,16 @@ def test_coach_turn_payload_only_for_flags():
     assert turn.payload == {"coach": analysis}
     assert turn.entry["flags"][0]["rephrasing"] == "r1"
     assert "explanation" not in turn.entry["flags"][0]
+
+
+def test_summary_quotes_notes_held_back_in_quiet_mode_first():
+    log = [
+        {"turn": 1, "text": "You should go.", "directive": True, "moves": [], "held": False,
+         "flags": [{"category": "advising", "rephrasing": "seen"}]},
+        {"turn": 2, "text": "You should stay.", "directive": True, "moves": [], "held": False,
+         "flags": [{"category": "advising", "rephrasing": "seen too"}]},
+        {"turn": 3, "text": "Stop it.", "directive": True, "moves": [], "held": True,
+         "flags": [{"category": "ordering", "rephrasing": "not seen"}]},
+    ]
+    summary = summarize(log, max_examples=1)
+    assert [e["rephrasing"] for e in summary.examples] == ["not seen"]
