@@ -170,7 +170,9 @@ class ActionStartScenario(SafeAction):
         # The trainee started talking before choosing anyone: start the one they named, if any
         # ("Sam"), else the first.
         named = resolve_choice(text) if len(text.split()) <= MAX_CHOICE_WORDS else None
-        scenario = named or default_scenario()
+        if named is not None:
+            return begin_scenario(dispatcher, tracker, named)
+        scenario = default_scenario()
         if scenario is None:
             dispatcher.utter_message(text=NO_SCENARIOS)
             return []

@@ -87,6 +87,13 @@ def test_talking_before_choosing_starts_the_first_scenario():
     assert slot_events(events)["practice_active"] is True
 
 
+def test_naming_a_scenario_before_choosing_starts_it_without_a_lead_in():
+    messages, events = run(ActionStartScenario(), make_tracker("1"))
+
+    assert messages[0]["text"].startswith("Meet Sam.")
+    assert slot_events(events)["scenario"] == SAM.id
+
+
 def test_empty_message_before_choosing_gets_the_welcome():
     messages, events = run(ActionStartScenario(), make_tracker("  "))
 
