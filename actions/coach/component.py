@@ -119,17 +119,21 @@ class DirectiveCoach:
         lex = self.lexicon
         self.view = LexiconView(lex.words.get("openers", frozenset()), lex.words["base_verbs"],
                                 lex.words.get("not_imperative", frozenset()), lex.words["adjectives"])
-        self.matcher = Matcher(self.vocab)
+        if not lex.flags:
+            lex.register_flags(self.vocab)
+        # validate=False: patterns use lexical flags (FLAG30+), which the pattern schema doesn't list
+        self.matcher = Matcher(self.vocab, validate=False)
         for kind, patterns in lex.contexts.items():
             key = CONTEXT_PREFIX + kind
-            self.matcher.add(key, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
+            self.matcher.add(key, [c for p in patterns for c in lex.expand(p, f"lexicon context {kind}")])
             self.context_keys[self.vocab.strings[key]] = kind
         for rule in rules:
-            self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns], greedy="LONGEST")
+            compiled = [c for p in rule.patterns for c in lex.expand(list(p), rule.id)]
+            self.matcher.add(rule.id, compiled, greedy="LONGEST")
             self.rule_keys[self.vocab.strings[rule.id]] = rule.id
             if rule.exclude:
                 key = EXCLUDE_PREFIX + rule.id
-                self.matcher.add(key, [lex.expand(list(p), rule.id) for p in rule.exclude])
+                self.matcher.add(key, [c for p in rule.exclude for c in lex.expand(list(p), rule.id)])
                 self.exclude_keys[self.vocab.strings[key]] = rule.id
 
     def __call__(self, doc: Doc) -> Doc:

@@ -1,0 +1,76 @@
+"""Coach speed: time per message against spaCy's blank English tokenizer on the same messages, in one process.
+
+Targets (issue 2): at most 1 ms per message, and at most 8 times the tokenizer's cost.
+Run with ``make bench``; exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.coach.engine import analyze, get_nlp  # noqa: E402
+
+SOURCES = [ROOT / "tests/coach/data/heldout_labelled.txt", ROOT / "tests/coach/data/heldout_positives.txt",
+           ROOT / "tests/coach/data/heldout_negatives.txt", ROOT.parent / "shared/eval/dev_utterances.txt"]
+
+
+def load_messages() -> list[str]:
+    """Every message from the project's evaluation files (labels stripped)."""
+    out = []
+    for path in SOURCES:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            out.append(line.split("|", 1)[1].strip() if "|" in line and path.name.endswith("labelled.txt")
+                       or "utterances" in path.name else line.strip())
+    return out
+
+
+def best_per_message(fn, messages: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
+    """Best-of-``rounds`` mean seconds per message for ``fn`` applied to each message in turn."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for m in messages:
+            fn(m)
+        best = min(best, (time.perf_counter() - start) / len(messages))
+    return best
+
+
+def main() -> int:
+    """Measure and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    messages = load_messages()
+    t0 = time.perf_counter()
+    get_nlp()
+    load_s = time.perf_counter() - t0
+    tokenizer = spacy.blank("en").tokenizer
+    for m in messages[:50]:
+        analyze(m)
+        tokenizer(m)
+    tok = best_per_message(tokenizer, messages, args.rounds)
+    coach = best_per_message(analyze, messages, args.rounds)
+    ratio = coach / tok
+    print(f"messages: {len(messages)} (mean {sum(map(len, messages)) / len(messages):.0f} chars)")
+    print(f"pipeline load: {load_s * 1000:.0f} ms")
+    print(f"blank English tokenizer: {tok * 1e6:.1f} us/message")
+    print(f"coach analyze():         {coach * 1e6:.1f} us/message ({ratio:.2f}x the tokenizer)")
+    ok = coach <= 1e-3 and ratio <= 8
+    print(f"targets: <= 1000 us/message and <= 8x tokenizer: {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
