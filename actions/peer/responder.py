@@ -14,8 +14,9 @@ from typing import Any
 
 from actions.peer.scenarios import Scenario
 
-#: Listening moves (from the coach's listening_moves) that make the peer open up a layer.
-OPENING_MOVES = frozenset({"open_question", "reflection", "complex_reflection", "summary"})
+#: Listening moves (from the coach's listening_moves) that make the peer open up a layer. An
+#: invitation ("Tell me more", "Go on") does the work of an open question.
+OPENING_MOVES = frozenset({"open_question", "reflection", "invitation"})
 
 #: Messages longer than this get a "that's a lot" reaction instead of a layer or a neutral line.
 LONG_MESSAGE_CHARS = 1200

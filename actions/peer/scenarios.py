@@ -36,6 +36,7 @@ class Scenario:
     closing: dict[str, tuple[str, ...]]
     keywords: tuple[str, ...] = ()
     menu_order: int = 100
+    layer_labels: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -88,12 +89,14 @@ def _parse(data: Any, source: Path) -> Scenario:
     opening = _lines(data.get("opening"))
     if not opening:
         raise ValueError("opening has no lines")
-    layers = []
+    layers, labels = [], []
     for index, layer in enumerate(data.get("layers") or []):
         lines = _lines((layer or {}).get("lines"))
         if not lines:
             raise ValueError(f"layers[{index}] has no lines")
-        layers.append((str(layer.get("id") or index), lines))
+        layer_id = str(layer.get("id") or index)
+        layers.append((layer_id, lines))
+        labels.append(str(layer.get("label") or layer_id.replace("_", " ")))
     if not layers:
         raise ValueError("layers is empty")
     reactions = data.get("reactions") or {}
@@ -111,6 +114,7 @@ def _parse(data: Any, source: Path) -> Scenario:
         closing=closing,
         keywords=tuple(str(k).lower() for k in data.get("keywords") or ()),
         menu_order=int(data.get("menu_order", 100)),
+        layer_labels=tuple(labels),
         raw=data,
     )
 

@@ -45,11 +45,11 @@ def coach_mode_line(mode: str) -> str:
 
 
 def layer_reached(scenario: Scenario | None, peer: dict[str, Any]) -> str | None:
-    """How far the peer has opened up, in words, e.g. "feelings (layer 3 of 5)"."""
+    """How far the peer has opened up, in words, e.g. "how he feels (3 of 5 layers)"."""
     if scenario is None or "layer" not in peer:
         return None
     index = max(0, min(int(peer["layer"]), len(scenario.layers) - 1))
-    return f"{scenario.layers[index][0].replace('_', ' ')} (layer {index + 1} of {len(scenario.layers)})"
+    return f"{scenario.layer_labels[index]} ({index + 1} of {len(scenario.layers)} layers)"
 
 
 def session_summary(tracker: Tracker, heading: str) -> str:

@@ -90,3 +90,14 @@ def test_closing_depends_on_how_far_the_peer_opened_up():
     sam = load_scenarios()[0]
     assert closing_line(sam, {"layer": 0}, [], "s")[0].startswith("closing.guarded#")
     assert closing_line(sam, {"layer": 3}, [], "s")[0].startswith("closing.open#")
+
+
+def test_invitations_open_up_but_closed_questions_do_not():
+    sam = load_scenarios()[0]
+    clean = {"directive": False, "flags": []}
+    invited = peer_reply(sam, text="Tell me more.", analysis=clean, moves=["invitation"],
+                         state={"layer": 0}, used=[], seed="s")
+    closed = peer_reply(sam, text="Is it every day?", analysis=clean, moves=["closed_question"],
+                        state={"layer": 0}, used=[], seed="s")
+    assert invited.reaction == "open_up" and invited.state["layer"] == 1
+    assert closed.reaction == "neutral" and closed.state["layer"] == 0

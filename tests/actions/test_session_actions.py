@@ -168,6 +168,7 @@ def test_end_closes_summarises_and_explains_how_to_start_again():
 
     assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.open")
     assert "5 messages" in messages[1]["text"]
+    assert "How far Sam opened up: what matters to him (4 of 5 layers)." in messages[1]["text"]
     assert "/start" in messages[1]["text"]
     slots = slot_events(events)
     assert slots["practice_active"] is False
