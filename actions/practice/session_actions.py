@@ -89,7 +89,12 @@ def begin_scenario(dispatcher: CollectingDispatcher, tracker: Tracker, scenario:
         The slot events that start the conversation.
     """
     intro = [lead_in] if lead_in else []
-    intro.append(f"Meet {scenario.name}. {scenario.background}".strip())
+    previous = get_scenario(tracker.get_slot(state.SCENARIO))
+    turns = len(state.coach_log(tracker))
+    if state.practice_active(tracker) and previous and turns:
+        intro.append(f"That closes your conversation with {previous.name} ({turns} "
+                     f"{'message' if turns == 1 else 'messages'}); this one starts fresh.")
+    intro.append(f"You're about to talk with {scenario.name}. {scenario.background}".strip())
     intro.append(coach_mode_line(state.coach_mode(tracker)))
     dispatcher.utter_message(text="\n\n".join(intro))
     opening_index = 0

@@ -49,11 +49,20 @@ def test_start_with_a_scenario_introduces_the_peer_and_resets_state():
                            entities=[{"entity": "scenario", "value": "bullied_at_school"}])
     messages, events = run(ActionStartScenario(), tracker)
 
-    assert "Meet Sam." in messages[0]["text"]
+    assert "You're about to talk with Sam." in messages[0]["text"]
     assert "Coach:" in messages[0]["text"]
     assert messages[1]["text"] == f"Sam: {SAM.opening[0]}"
     assert slot_events(events) == {"practice_active": True, "scenario": SAM.id, "coach_log": [],
                                    "peer_used_lines": ["opening#0"], "peer_state": {"layer": 0}}
+
+
+def test_switching_mid_conversation_says_the_old_one_is_closed():
+    tracker = practice_tracker('/start{"scenario": "bullied_at_school"}', {"coach_log": LOG}, intent="start",
+                               entities=[{"entity": "scenario", "value": "bullied_at_school"}])
+    messages, events = run(ActionStartScenario(), tracker)
+
+    assert messages[0]["text"].startswith("That closes your conversation with Sam (5 messages)")
+    assert slot_events(events)["coach_log"] == []
 
 
 def test_start_by_number_or_name():
@@ -90,7 +99,7 @@ def test_talking_before_choosing_starts_the_first_scenario():
 def test_naming_a_scenario_before_choosing_starts_it_without_a_lead_in():
     messages, events = run(ActionStartScenario(), make_tracker("1"))
 
-    assert messages[0]["text"].startswith("Meet Sam.")
+    assert messages[0]["text"].startswith("You're about to talk with Sam.")
     assert slot_events(events)["scenario"] == SAM.id
 
 
