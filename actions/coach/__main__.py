@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush() if not sys.stdout.isatty() else None
         return 0
     messages = args.message or [line for line in _stdin_lines() if line.strip()]
-    for text, result in zip(messages, analyze_many(messages)):
+    for text, result in zip(messages, analyze_many(messages), strict=True):
         print(render_report(result))
         if args.rules and result["flags"]:
             print("  rules: " + ", ".join(rule_ids(text)))

@@ -39,7 +39,7 @@ class Flag:
 
 
 @Language.factory("coach_lemmatizer", default_config={})
-def make_coach_lemmatizer(nlp: Language, name: str) -> "CoachLemmatizer":
+def make_coach_lemmatizer(nlp: Language, name: str) -> CoachLemmatizer:
     """Create the lemmatizer (tables are loaded by ``initialize``)."""
     return CoachLemmatizer(nlp, name)
 
@@ -78,7 +78,7 @@ class CoachLemmatizer:
 
 
 @Language.factory("directive_coach", default_config={"spans_key": "coach", "data_dir": ""})
-def make_directive_coach(nlp: Language, name: str, spans_key: str, data_dir: str) -> "DirectiveCoach":
+def make_directive_coach(nlp: Language, name: str, spans_key: str, data_dir: str) -> DirectiveCoach:
     """Create the coach component; rules are loaded by ``initialize``.
 
     Args:

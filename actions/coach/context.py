@@ -50,7 +50,7 @@ class MessageContext:
     __slots__ = ("doc", "sentences", "sent_of", "content_starts", "imperatives", "frame_mask",
                  "invitations", "clause_end")
 
-    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: "LexiconView") -> None:
+    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: LexiconView) -> None:
         """Analyse the message.
 
         Args:

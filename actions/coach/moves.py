@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from .context import WH_WORDS
+from spacy.tokens import Doc
+
+from .context import FRAME_BITS, WH_WORDS
 from .engine import get_nlp
 
+FIRST_PERSON = frozenset({"i", "my", "me"})
+REFLECTIVE_MASK = FRAME_BITS["reflective"] | FRAME_BITS["peer_mind"]
 OPEN_STARTS = WH_WORDS - {"why"} | {"tell", "say", "describe", "walk", "talk"}
 PERMISSION = ("would it help if i", "would you like to hear", "would you like me to", "is it okay if i",
               "is it ok if i", "can i share", "could i share", "would it be okay if i", "may i share",
@@ -38,9 +42,10 @@ def listening_moves(text: str) -> list[str]:
             moves.append("open_question" if first in OPEN_STARTS else "closed_question")
         elif sent.content in ctx.invitations:
             moves.append("invitation")
-        elif ctx.framed(sent.content + 1, 0b11) or (first == "you" and _feels(doc, sent.content, sent.body_end)):
+        elif any(ctx.framed(i, REFLECTIVE_MASK) for i in range(sent.content, sent.body_end)) or (
+                first == "you" and _feels(doc, sent.content, sent.body_end)):
             moves.append("reflection")
-        elif first in ("i", "my", "when") and any(t.lower_ in ("i", "my", "me") for t in doc[sent.content:sent.body_end]):
+        elif first in ("i", "my", "when") and any(t.lower_ in FIRST_PERSON for t in doc[sent.content:sent.body_end]):
             moves.append("self_disclosure")
     seen: list[str] = []
     for m in moves:
@@ -49,5 +54,5 @@ def listening_moves(text: str) -> list[str]:
     return seen
 
 
-def _feels(doc, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+def _feels(doc: Doc, start: int, end: int) -> bool:
     return any(t.lemma_ in ("feel", "sound", "seem") or t.lower_ in ("torn", "sure") for t in doc[start:end])

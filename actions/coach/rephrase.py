@@ -70,11 +70,11 @@ def extract_action(doc: Doc, start: int, end: int, base_verbs: frozenset[str],
     first = toks[0]
     lemma = first.lemma_.lower()
     if first.lower_.endswith("ing") and lemma in base_verbs:
-        base = [lemma] + words[1:]
+        base = [lemma, *words[1:]]
         ing = words
-    elif first.lower_ in base_verbs or lemma == first.lower_ and lemma in base_verbs:
+    elif first.lower_ in base_verbs or (lemma == first.lower_ and lemma in base_verbs):
         base = words
-        ing = [gerund(words[0])] + words[1:]
+        ing = [gerund(words[0]), *words[1:]]
     elif nominal and not first.is_stop:
         return "", _join(words)  # "have you tried yoga": a thing, usable only where a noun fits
     else:

@@ -1,0 +1,116 @@
+"""The coach's public interface: the analysis shape, the CLI, and messages a trainee might really send."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actions.coach import analyze, listening_moves, render_note
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev_utterances.txt"
+FLAG_KEYS = {"category", "start", "end", "text", "explanation", "rephrasings"}
+ODD_INPUT = ["", "   ", "x" * 10_000, "😭😭😭", "Je ne sais pas quoi faire.", "<script>alert(1)</script>",
+             "/unknowncommand", "you should " * 2000, "\u200b\n\t", "?!?!"]
+
+
+def test_analysis_has_the_public_shape() -> None:
+    text = "Honestly, you should see a counsellor."
+    result = analyze(text)
+    assert set(result) == {"text", "directive", "flags"}
+    assert result["text"] == text and result["directive"] is True
+    flag = result["flags"][0]
+    assert set(flag) == FLAG_KEYS
+    assert flag["category"] == "advising"
+    assert text[flag["start"]:flag["end"]] == flag["text"] == "you should see a counsellor"
+    assert flag["rephrasings"][0] == ("I have a thought about seeing a counsellor. Would you like to hear it, "
+                                      "or would you rather keep talking?")
+    json.dumps(result)
+
+
+def test_flags_are_ordered_by_importance() -> None:
+    result = analyze("Professionally speaking, you need to stop that.")
+    assert [f["category"] for f in result["flags"]][:2] == ["expert_positioning", "advising"]
+
+
+@pytest.mark.parametrize("text", ODD_INPUT)
+def test_odd_input_gives_a_result(text: str) -> None:
+    result = analyze(text)
+    assert result["text"] == text
+    assert isinstance(result["directive"], bool)
+    for flag in result["flags"]:
+        assert 0 <= flag["start"] < flag["end"] <= len(text)
+
+
+@pytest.mark.parametrize(("text", "moves"), [
+    ("What's been on your mind this week?", ["open_question"]),
+    ("Did anything good happen today?", ["closed_question"]),
+    ("It sounds like that really hurt.", ["reflection"]),
+    ("Would you like to hear what worked for me?", ["asking_permission", "closed_question"]),
+    ("You should see a counsellor.", []),
+])
+def test_listening_moves(text: str, moves: list[str]) -> None:
+    assert listening_moves(text) == moves
+
+
+def test_render_note_names_the_coach_and_offers_rephrasings() -> None:
+    note = render_note(analyze("Don't worry, you'll be fine."))
+    assert note.startswith("Coach: ")
+    assert "minimising" in note and "You could try:" in note
+    assert render_note(analyze("Tell me more.")) == ""
+
+
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "actions.coach", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_cli_jsonl_writes_one_object_per_line_in_order() -> None:
+    lines = ["You should see a counsellor.", "", "What keeps you going?", "<b>hi</b>", "😭"]
+    proc = _cli("--jsonl", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["text"] for o in out] == lines
+    assert [o["directive"] for o in out] == [True, False, False, False, False]
+
+
+def test_cli_readable_output() -> None:
+    proc = _cli("--rules", "Why didn't you just walk away?")
+    assert proc.returncode == 0, proc.stderr
+    assert "interrogating" in proc.stdout and "interrogating.why-did-you" in proc.stdout
+
+
+def _labelled(path: Path) -> list[tuple[list[str], str]]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "|" not in line:
+            continue
+        cats, text = (x.strip() for x in line.split("|", 1))
+        items.append(([] if cats == "none" else cats.split(","), text))
+    return items
+
+
+@pytest.mark.parametrize("path", [DEV_SET, ROOT / "tests/coach/data/heldout_labelled.txt"], ids=["dev", "heldout"])
+def test_labelled_sets_stay_above_the_floor(path: Path) -> None:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: ../shared must sit beside the checkout")
+    tp = fp = fn = cat_ok = 0
+    for cats, text in _labelled(path):
+        result = analyze(text)
+        if cats and result["directive"]:
+            tp += 1
+            found = {f["category"] for f in result["flags"]}
+            cat_ok += result["flags"][0]["category"] in cats or cats[0] in found
+        elif cats:
+            fn += 1
+        elif result["directive"]:
+            fp += 1
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    assert precision >= 0.9 and f1 >= 0.9 and cat_ok / max(tp, 1) >= 0.8, (precision, recall, f1)
