@@ -31,7 +31,7 @@ def load_messages() -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            out.append(line.split("|", 1)[1].strip() if "|" in line and path.name.endswith("labelled.txt")
+            out.append(line.split("|", 1)[1].strip() if ("|" in line and path.name.endswith("labelled.txt"))
                        or "utterances" in path.name else line.strip())
     return out
 

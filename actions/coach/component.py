@@ -181,9 +181,7 @@ class DirectiveCoach:
         if rule.imperative:
             if s not in ctx.imperatives:
                 return False
-        elif rule.position == "clause_start" and s not in ctx.content_starts:
-            return False
-        elif rule.position == "sentence_start" and s != sent.content:
+        elif not _position_ok(rule.position, s, sent.content, ctx.content_starts):
             return False
         blocked = rule.blocked_by if rule.blocked_by is not None else self.categories[rule.category].blocked_by
         mask = 0
@@ -206,6 +204,12 @@ class DirectiveCoach:
                     extract_action(doc, e - 1, ctx.clause_end[s], verbs, nominal=True)
             e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
         return Flag(rule, self.categories[rule.category], s, e, action)
+
+
+def _position_ok(position: str, s: int, sentence_start: int, clause_starts: set[int]) -> bool:
+    if position == "clause_start":
+        return s in clause_starts
+    return position != "sentence_start" or s == sentence_start
 
 
 def _resolve(flags: list[Flag]) -> list[Flag]:
