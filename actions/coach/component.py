@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from .context import FRAME_BITS, LexiconView, MessageContext
 from .lexicon import Lexicon, load_lexicon
+from .matching import AnchoredMatcher, TokenView, token_views
 from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
-CONTEXT_PREFIX = "ctx:"
 EXCLUDE_PREFIX = "x:"
 
 if not Doc.has_extension("coach_flags"):
@@ -99,14 +98,12 @@ class DirectiveCoach:
         self.vocab = nlp.vocab
         self.spans_key = spans_key
         self.data_dir = Path(data_dir) if data_dir else None
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = AnchoredMatcher()
+        self.context_matcher = AnchoredMatcher()
         self.rules: dict[str, Rule] = {}
         self.categories: dict[str, Category] = {}
         self.lexicon: Lexicon | None = None
         self.view: LexiconView | None = None
-        self.rule_keys: dict[int, str] = {}
-        self.context_keys: dict[int, str] = {}
-        self.exclude_keys: dict[int, str] = {}
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
                    lexicon: Lexicon | None = None) -> None:
@@ -119,41 +116,30 @@ class DirectiveCoach:
         lex = self.lexicon
         self.view = LexiconView(lex.words.get("openers", frozenset()), lex.words["base_verbs"],
                                 lex.words.get("not_imperative", frozenset()), lex.words["adjectives"])
-        if not lex.flags:
-            lex.register_flags(self.vocab)
-        # validate=False: patterns use lexical flags (FLAG30+), which the pattern schema doesn't list
-        self.matcher = Matcher(self.vocab, validate=False)
+        self.matcher = AnchoredMatcher()
+        self.context_matcher = AnchoredMatcher()
         for kind, patterns in lex.contexts.items():
-            key = CONTEXT_PREFIX + kind
-            self.matcher.add(key, [c for p in patterns for c in lex.expand(p, f"lexicon context {kind}")])
-            self.context_keys[self.vocab.strings[key]] = kind
+            self.context_matcher.add(kind, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
         for rule in rules:
-            compiled = [c for p in rule.patterns for c in lex.expand(list(p), rule.id)]
-            self.matcher.add(rule.id, compiled, greedy="LONGEST")
-            self.rule_keys[self.vocab.strings[rule.id]] = rule.id
+            self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns])
             if rule.exclude:
-                key = EXCLUDE_PREFIX + rule.id
-                self.matcher.add(key, [c for p in rule.exclude for c in lex.expand(list(p), rule.id)])
-                self.exclude_keys[self.vocab.strings[key]] = rule.id
+                self.matcher.add(EXCLUDE_PREFIX + rule.id, [lex.expand(list(p), rule.id) for p in rule.exclude])
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the flags in a message and store them on the doc."""
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
-        matches = self.matcher(doc)
-        contexts: dict[str, list[tuple[int, int]]] = {}
+        toks = token_views(doc)
         candidates: list[tuple[str, int, int]] = []
         excludes: dict[str, list[tuple[int, int]]] = {}
-        for key, s, e in matches:
-            if key in self.rule_keys:
-                candidates.append((self.rule_keys[key], s, e))
-            elif key in self.context_keys:
-                contexts.setdefault(self.context_keys[key], []).append((s, e))
+        for key, s, e in self.matcher(toks):
+            if key.startswith(EXCLUDE_PREFIX):
+                excludes.setdefault(key[len(EXCLUDE_PREFIX):], []).append((s, e))
             else:
-                excludes.setdefault(self.exclude_keys[key], []).append((s, e))
+                candidates.append((key, s, e))
         flags: list[Flag] = []
         if candidates:
-            ctx = MessageContext(doc, contexts, self.view)
+            ctx = self._context(doc, toks)
             for rule_id, s, e in candidates:
                 rule = self.rules[rule_id]
                 if self._holds(rule, s, e, ctx, excludes.get(rule_id, ())):
@@ -165,11 +151,13 @@ class DirectiveCoach:
 
     def context(self, doc: Doc) -> MessageContext:
         """The structural analysis of a processed message (for listening-move recognition)."""
+        return self._context(doc, token_views(doc))
+
+    def _context(self, doc: Doc, toks: list[TokenView]) -> MessageContext:
         assert self.view is not None
         contexts: dict[str, list[tuple[int, int]]] = {}
-        for key, s, e in self.matcher(doc):
-            if key in self.context_keys:
-                contexts.setdefault(self.context_keys[key], []).append((s, e))
+        for kind, s, e in self.context_matcher(toks):
+            contexts.setdefault(kind, []).append((s, e))
         return MessageContext(doc, contexts, self.view)
 
     def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext, excludes: Any) -> bool:

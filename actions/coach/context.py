@@ -78,7 +78,7 @@ class MessageContext:
             while body_end > begin and _is_terminal(doc[body_end - 1].text):
                 body_end -= 1
             ends_q = any("?" in doc[i].text for i in range(body_end, end))
-            tag = any(s >= begin and e == body_end for s, e in tag_spans) and body_end - begin > 3
+            tag = any(s >= begin and body_end <= e <= end for s, e in tag_spans) and body_end - begin > 3
             idx = len(self.sentences)
             for i in range(begin, end):
                 self.sent_of[i] = idx

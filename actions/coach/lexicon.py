@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import IDS
 from spacy.lookups import Table, load_lookups
-from spacy.vocab import Vocab
 
 from .rules import DATA_DIR, RuleError
 
-FIRST_FLAG = 30  # spaCy's FLAG30..FLAG63 are free for applications
 MODALS = frozenset({"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"})
 
 
@@ -25,54 +22,31 @@ class Lexicon:
     contexts: dict[str, list[list[dict[str, Any]]]]
     lemma_overrides: dict[str, str]
     lemma_table: Table
-    flags: dict[str, str] = field(default_factory=dict)
 
-    def register_flags(self, vocab: Vocab) -> None:
-        """Give every word list a lexical flag, so patterns test membership natively (no Python call per token).
-
-        Args:
-            vocab: The pipeline's vocabulary.
-        """
-        for i, name in enumerate(sorted(self.words)):
-            flag = f"FLAG{FIRST_FLAG + i}"
-            if FIRST_FLAG + i > 63:
-                raise RuleError(f"too many word lists in lexicon.yml (at most {63 - FIRST_FLAG + 1})")
-            members = self.words[name]
-            vocab.add_flag(lambda text, members=members: text.lower() in members, flag_id=IDS[flag])
-            self.flags[name] = flag
-
-    def expand(self, pattern: list[dict[str, Any]], where: str) -> list[list[dict[str, Any]]]:
-        """Compile a rule's token pattern for the Matcher.
-
-        "@name" word-list references become lexical flags, which the Matcher tests natively instead of calling a
-        Python set predicate for every token.
+    def expand(self, pattern: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+        """Resolve "@name" word-list references in a token pattern.
 
         Args:
             pattern: A spaCy Matcher token pattern, as written in the data files.
             where: Names the rule or context, for error messages.
 
         Returns:
-            One or more patterns the Matcher accepts.
+            The pattern with every word list spelled out.
 
         Raises:
             RuleError: If a referenced list does not exist.
         """
-        return [[self._compile_token(tok, where) for tok in pattern]]
+        return [{k: self._expand_value(v, where) for k, v in tok.items()} for tok in pattern]
 
-    def _compile_token(self, tok: dict[str, Any], where: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in tok.items():
-            if isinstance(value, dict) and isinstance(value.get("IN"), str):
-                name = value["IN"].lstrip("@")
-                if name not in self.flags:
-                    raise RuleError(f"{where}: unknown word list {value['IN']!r}; lists: {sorted(self.words)}")
-                out[self.flags[name]] = True
-                rest = {k: v for k, v in value.items() if k != "IN"}
-                if rest:
-                    out[key] = rest
-            else:
-                out[key] = value
-        return out
+    def _expand_value(self, value: Any, where: str) -> Any:
+        if isinstance(value, str) and value.startswith("@"):
+            name = value[1:]
+            if name not in self.words:
+                raise RuleError(f"{where}: unknown word list {value!r}; lists: {sorted(self.words)}")
+            return sorted(self.words[name])
+        if isinstance(value, dict):
+            return {k: self._expand_value(v, where) for k, v in value.items()}
+        return value
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
