@@ -77,15 +77,20 @@ def http(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tupl
         return status, text
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB, read from /proc."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Memory of a process and all its descendants, in MB, read from /proc.
+
+    Args:
+        pid: The process.
+        field: "VmRSS" for resident memory now, "VmHWM" for the peak so far.
+    """
     total_kb = 0
     for p in [pid, *_descendants(pid)]:
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
             continue
-        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
         total_kb += int(match.group(1)) if match else 0
     return total_kb / 1024
 

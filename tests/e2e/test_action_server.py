@@ -106,13 +106,18 @@ def test_footprint_and_start_time(tmp_path: Path) -> None:
         status, _ = call_action(server, "action_coach", DIRECTIVE)
         first_call = time.monotonic() - first
         assert status == 200
-        for _ in range(20):
-            call_action(server, "action_coach", DIRECTIVE)
+        workload = [DIRECTIVE, REFLECTION, *BAD_INPUTS] * 3
+        for text in workload:
+            call_action(server, "action_coach", text)
         busy_rss = rss_mb(server.process.pid)
+        peak_rss = rss_mb(server.process.pid, "VmHWM")
     finally:
         stop(server.process)
+    # Started means able to coach: a model loaded lazily on the first call counts towards start-up.
+    ready = server.start_seconds + first_call
     FIGURES.append(f"action server (fresh): start to healthy {server.start_seconds:.2f} s, "
-                   f"first action_coach call {first_call * 1000:.0f} ms, "
-                   f"RSS idle {idle_rss:.0f} MB, after 21 coach calls {busy_rss:.0f} MB")
-    assert server.start_seconds < MAX_START_SECONDS
-    assert busy_rss < MAX_RSS_MB
+                   f"first action_coach call {first_call * 1000:.0f} ms, ready to coach after {ready:.2f} s; "
+                   f"RSS idle {idle_rss:.0f} MB, after {len(workload) + 1} coach calls {busy_rss:.0f} MB, "
+                   f"peak {peak_rss:.0f} MB")
+    assert ready < MAX_START_SECONDS
+    assert peak_rss < MAX_RSS_MB
