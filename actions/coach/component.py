@@ -14,13 +14,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .context import FRAME_BITS, LexiconView, MessageContext
+from .context import FRAME_BITS, STRONG_BOUNDARIES, LexiconView, MessageContext
 from .lexicon import Lexicon, load_lexicon
 from .matching import AnchoredMatcher, TokenView, token_views
 from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
 EXCLUDE_PREFIX = "x:"
+CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
 
 if not Doc.has_extension("coach_flags"):
     Doc.set_extension("coach_flags", default=None)
@@ -135,7 +136,7 @@ class DirectiveCoach:
         for key, s, e in self.matcher(toks):
             if key.startswith(EXCLUDE_PREFIX):
                 excludes.setdefault(key[len(EXCLUDE_PREFIX):], []).append((s, e))
-            else:
+            elif not self.rules[key].imperative or self._may_open_clause(toks, s):
                 candidates.append((key, s, e))
         flags: list[Flag] = []
         if candidates:
@@ -159,6 +160,15 @@ class DirectiveCoach:
         for kind, s, e in self.context_matcher(toks):
             contexts.setdefault(kind, []).append((s, e))
         return MessageContext(doc, contexts, self.view)
+
+    def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
+        # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a
+        # conjunction or an opener ("so", "please", "just"); most verbs in a message don't.
+        if s == 0:
+            return True
+        prev = toks[s - 1]
+        return prev[5] or prev[6] or prev[0] in CLAUSE_OPENERS or (self.view is not None and prev[0] in
+                                                                     self.view.openers)
 
     def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext, excludes: Any) -> bool:
         sent = ctx.sentence_at(s)

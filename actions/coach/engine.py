@@ -43,7 +43,7 @@ def analyze(text: str) -> dict[str, Any]:
         ``{"text", "directive", "flags": [{"category", "start", "end", "text", "explanation",
         "rephrasings"}]}``, flags most important first; ``start``/``end`` are character offsets into ``text``.
     """
-    return doc_to_analysis(text, get_nlp()(_clip(text)))
+    return doc_to_analysis(text, _process(get_nlp(), _clip(text)))
 
 
 def analyze_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[dict[str, Any]]:
@@ -81,7 +81,16 @@ def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
 
 def rule_ids(text: str) -> list[str]:
     """Ids of the rules that fire on a message, most important first (for trainers and tests)."""
-    return [f.rule.id for f in get_nlp()(_clip(text))._.coach_flags]
+    return [f.rule.id for f in _process(get_nlp(), _clip(text))._.coach_flags]
+
+
+def _process(nlp: Language, text: str) -> Doc:
+    # Language.__call__ adds error handling and bookkeeping that costs as much as the tokenizer on a short
+    # message; the coach's own components don't need it.
+    doc = nlp.make_doc(text)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
 
 
 def _clip(text: str) -> str:

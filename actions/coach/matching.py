@@ -31,15 +31,31 @@ INF = 10_000
 class CompiledPattern:
     """One token pattern: per token a test and a (min, max) repeat count."""
 
-    __slots__ = ("key", "steps")
+    __slots__ = ("key", "steps", "follow", "fixed")
 
-    def __init__(self, key: str, steps: list[tuple[Test, int, int]]) -> None:
-        """Hold the compiled steps."""
+    def __init__(self, key: str, steps: list[tuple[Test, int, int]], follow: frozenset[str] | None) -> None:
+        """Hold the compiled steps.
+
+        Args:
+            key: What matches are reported under.
+            steps: Per token: the test and its (min, max) repeat count.
+            follow: The lower-case words the token after the first may be, when that is known (a cheap filter).
+        """
         self.key = key
         self.steps = steps
+        self.follow = follow
+        self.fixed = all(lo == hi == 1 for _, lo, hi in steps)
 
     def longest(self, toks: Sequence[TokenView], start: int) -> int:
         """End of the longest match starting at ``start``, or -1."""
+        if self.fixed:
+            end = start + len(self.steps)
+            if end > len(toks):
+                return -1
+            for k, (test, _, _) in enumerate(self.steps):
+                if not test(toks[start + k]):
+                    return -1
+            return end
         return _longest(self.steps, 0, toks, start, len(toks))
 
 
@@ -83,7 +99,7 @@ class AnchoredMatcher:
                 raise RuleError(f"{key}: invalid token pattern {pattern}: {'; '.join(errors)}")
             for variant in _required_first(list(pattern)):
                 steps = [_compile_token(tok, key) for tok in variant]
-                self._index(CompiledPattern(key, steps), variant[0])
+                self._index(CompiledPattern(key, steps, _follow(variant)), variant[0])
                 self.size += 1
 
     def _index(self, pattern: CompiledPattern, first: dict[str, Any]) -> None:
@@ -101,14 +117,21 @@ class AnchoredMatcher:
     def __call__(self, toks: Sequence[TokenView]) -> list[tuple[str, int, int]]:
         """All matches: for each key and start, the longest end (like spaCy's ``greedy="LONGEST"`` per start)."""
         out: list[tuple[str, int, int]] = []
-        by_lower, by_lemma, by_norm, by_text = self.index
+        slots = [(slot, index) for slot, index in enumerate(self.index) if index]
+        anywhere = self.anywhere
+        n = len(toks)
         for i, tok in enumerate(toks):
+            buckets = [b for b in (index.get(tok[slot]) for slot, index in slots) if b]
+            if anywhere:
+                buckets.append(anywhere)
+            if not buckets:
+                continue
             best: dict[str, int] = {}
-            for bucket in (by_lower.get(tok[0]), by_lemma.get(tok[1]), by_norm.get(tok[2]),
-                           by_text.get(tok[3]), self.anywhere):
-                if not bucket:
-                    continue
+            nxt = toks[i + 1][0] if i + 1 < n else ""
+            for bucket in buckets:
                 for pattern in bucket:
+                    if pattern.follow is not None and nxt not in pattern.follow:
+                        continue
                     end = pattern.longest(toks, i)
                     if end > i and end > best.get(pattern.key, 0):
                         best[pattern.key] = end
@@ -119,6 +142,25 @@ class AnchoredMatcher:
 def token_views(doc: Doc) -> list[TokenView]:
     """The attributes the matcher reads, once per token."""
     return [(t.lower_, t.lemma_, t.norm_, t.text, t.is_alpha, t.is_punct, t.is_space) for t in doc]
+
+
+def _follow(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """Lower-case words the second token of a match must be, or None when that isn't fixed by LOWER tests."""
+    words: set[str] = set()
+    if _quantifier(pattern[0].get("OP"))[1] > 1:
+        return None  # the first token may repeat
+    for tok in pattern[1:]:
+        lo, _ = _quantifier(tok.get("OP"))
+        value = tok.get("LOWER")
+        if isinstance(value, str):
+            words.add(value)
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words.update(str(w) for w in value["IN"])
+        else:
+            return None
+        if lo > 0:
+            return frozenset(words)
+    return None  # every later token is optional: a one-token match needs no follower
 
 
 def _required_first(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
