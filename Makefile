@@ -76,7 +76,7 @@ check-train-inputs:
 	  [ -e "$$f" ] || { echo "ERROR: $$f is missing; the Rasa assistant is not in this checkout." >&2; exit 1; }; \
 	done
 
-$(MODEL): $(TRAIN_INPUTS) $(RASA_STAMP) | check-train-inputs
+$(MODEL): $(TRAIN_INPUTS) requirements/rasa.txt | $(RASA_STAMP) check-train-inputs
 	@echo ">>> Training the model (data, config or domain changed)..."
 	@mkdir -p models
 	$(RASA) train --config config.yml --domain domain.yml --data data --out models \
