@@ -159,7 +159,7 @@ class DirectiveCoach:
         contexts: dict[str, list[tuple[int, int]]] = {}
         for kind, s, e in self.context_matcher(toks):
             contexts.setdefault(kind, []).append((s, e))
-        return MessageContext(doc, contexts, self.view)
+        return MessageContext(doc, contexts, self.view, toks)
 
     def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
         # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a

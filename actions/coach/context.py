@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc
+
+from .matching import TokenView, token_views
 
 TERMINAL_CHARS = frozenset(".!?…")
 WEAK_BOUNDARIES = frozenset({",", ":", "(", ")", '"', "“", "”", "—", "–", "-", "--", "/", "*"})
@@ -50,17 +54,20 @@ class MessageContext:
     __slots__ = ("doc", "sentences", "sent_of", "content_starts", "imperatives", "frame_mask",
                  "invitations", "clause_end")
 
-    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: LexiconView) -> None:
+    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: LexiconView,
+                 toks: Sequence[TokenView] | None = None) -> None:
         """Analyse the message.
 
         Args:
             doc: The tokenised, lemmatised message.
             spans: Context matches by kind ("opener", "reflective", "tag", ...), as token (start, end).
             lex: Word lists the analysis needs.
+            toks: The tokens' attributes as the matcher read them (computed when omitted).
         """
         self.doc = doc
-        n = len(doc)
-        lowers = [t.lower_ for t in doc]
+        toks = toks if toks is not None else token_views(doc)
+        n = len(toks)
+        lowers = [t[0] for t in toks]
         self.sentences: list[Sentence] = []
         self.sent_of = [0] * n
         self.content_starts: set[int] = set()
@@ -73,11 +80,11 @@ class MessageContext:
             opener_ends[s] = max(e, opener_ends.get(s, 0))
         tag_spans = spans.get("tag", ())
 
-        for begin, end in _sentence_bounds(doc):
+        for begin, end in _sentence_bounds(toks):
             body_end = end
-            while body_end > begin and _is_terminal(doc[body_end - 1].text):
+            while body_end > begin and _is_terminal(toks[body_end - 1][3]):
                 body_end -= 1
-            ends_q = any("?" in doc[i].text for i in range(body_end, end))
+            ends_q = any("?" in toks[i][3] for i in range(body_end, end))
             tag = any(s >= begin and body_end <= e <= end for s, e in tag_spans) and body_end - begin > 3
             idx = len(self.sentences)
             for i in range(begin, end):
@@ -91,7 +98,7 @@ class MessageContext:
                 for i in range(cb, ce):
                     self.clause_end[i] = ce
                 self.content_starts.add(cb)  # a rule may begin with an opener word ("anyway, ...")
-                c = _skip_openers(doc, lowers, cb, ce, opener_ends, lex.openers)
+                c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
                     continue
                 self.content_starts.add(c)
@@ -106,7 +113,7 @@ class MessageContext:
                 prev_short = ce - cb <= 3 and not strong
                 prev_imperative = False
                 if imperative_ok and c not in self.invitations:
-                    verb = _imperative_verb(lowers, doc, c, ce, lex, initial)
+                    verb = _imperative_verb(lowers, toks, c, ce, lex, initial)
                     if verb is not None:
                         self.imperatives[c] = verb
                         prev_imperative = True
@@ -164,17 +171,17 @@ def _is_terminal(text: str) -> bool:
     return bool(text) and all(ch in TERMINAL_CHARS for ch in text)
 
 
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
     bounds = []
     start = 0
-    n = len(doc)
+    n = len(toks)
     i = 0
     while i < n:
-        tok = doc[i]
-        text = tok.text
-        if _is_terminal(text) or (tok.is_space and "\n" in text):
+        tok = toks[i]
+        text = tok[3]
+        if _is_terminal(text) or (tok[6] and "\n" in text):
             j = i + 1
-            while j < n and (_is_terminal(doc[j].text) or doc[j].is_space or doc[j].text in ('"', "”", ")")):
+            while j < n and (_is_terminal(toks[j][3]) or toks[j][6] or toks[j][3] in ('"', "”", ")")):
                 j += 1
             if j > start:
                 bounds.append((start, j))
@@ -204,34 +211,34 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     return out
 
 
-def _skip_openers(doc: Doc, lowers: list[str], cb: int, ce: int, opener_ends: dict[int, int],
+def _skip_openers(toks: Sequence[TokenView], lowers: list[str], cb: int, ce: int, opener_ends: dict[int, int],
                   openers: frozenset[str]) -> int:
     c = cb
     while c < ce:
         if c in opener_ends:
             c = opener_ends[c]
-        elif lowers[c] in openers or doc[c].is_punct or doc[c].is_space:
+        elif lowers[c] in openers or toks[c][5] or toks[c][6]:
             c += 1
         else:
             break
     return c
 
 
-def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconView,
+def _imperative_verb(lowers: list[str], toks: Sequence[TokenView], c: int, ce: int, lex: LexiconView,
                      initial: bool = True) -> int | None:
     """Index of the verb if the clause starting at ``c`` is an imperative, else None."""
     w = lowers[c]
-    if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and doc[c + 1].norm_ == "not":
+    if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and toks[c + 1][2] == "not":
         v = c + 2
         # after "don't" any word is a verb, even one that usually isn't a command ("don't drink alone")
-        return v if v < ce and doc[v].is_alpha and lowers[v] not in SUBJECTS else None
+        return v if v < ce and toks[v][4] and lowers[v] not in SUBJECTS else None
     if w == "never" and c + 1 < ce and lowers[c + 1] in lex.base_verbs:
         return c + 1
     if w not in lex.base_verbs or w in lex.not_imperative:
         return None
     if not initial and w in lex.adjectives:
         return None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
-    if doc[c].text[:1].isupper() and c > 0 and not _is_terminal(doc[c - 1].text) and not doc[c - 1].is_punct:
+    if toks[c][3][:1].isupper() and c > 0 and not _is_terminal(toks[c - 1][3]) and not toks[c - 1][5]:
         return None  # a capitalised word mid-sentence is a name, not a verb
     nxt = lowers[c + 1] if c + 1 < ce else ""
     if w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or (nxt == "it" and w != "do")):
@@ -240,8 +247,8 @@ def _imperative_verb(lowers: list[str], doc: Doc, c: int, ce: int, lex: LexiconV
         return None  # "Fine if not.", "Right, so ..." : an adjective, not a command
     if nxt in FINITE_AFTER_SUBJECT:
         return None  # "Time is ...", "People say ..." read as subject + verb
-    if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and doc[c + 1].lemma_ in lex.base_verbs \
-            and doc[c + 1].lemma_ != nxt and nxt not in ("yourself", "us", "this", "his", "was", "is", "as"):
+    if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and toks[c + 1][1] in lex.base_verbs \
+            and toks[c + 1][1] != nxt and nxt not in ("yourself", "us", "this", "his", "was", "is", "as"):
         return None  # "Time heals ..." : subject + third-person verb
     if w == "let" and nxt in ("'s", "us", "me"):
         return None
