@@ -60,3 +60,16 @@ def test_quiet_mode_holds_notes_for_feedback(rasa_server: Server) -> None:
     chat.send("/coach_live")
     live = chat.send(DIRECTIVE)
     assert live.coach_notes, f"/coach_live did not bring the notes back: {live.describe()}"
+
+
+def test_help_and_restart(rasa_server: Server) -> None:
+    chat = RestConversation(rasa_server)
+    chat.start_practice()
+    help_turn = chat.send("/help")
+    listed = " ".join(help_turn.other_texts)
+    assert "/feedback" in listed, f"/help should list the commands: {help_turn.describe()}"
+
+    restart = chat.send("/restart")
+    assert restart.messages, f"/restart got no reply: {restart.describe()}"
+    # After a restart the practice begins again from the greeting.
+    chat.start_practice()
