@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ MAX_RSS_MB = 250.0
 MAX_START_SECONDS = 5.0
 
 
+@functools.cache
 def domain_dict() -> dict[str, Any]:
     """The assistant's domain as Rasa would send it (the action server receives it with every call)."""
     path = ROOT / "domain.yml"
