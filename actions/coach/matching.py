@@ -31,19 +31,23 @@ INF = 10_000
 class CompiledPattern:
     """One token pattern: per token a test and a (min, max) repeat count."""
 
-    __slots__ = ("key", "steps", "follow", "fixed")
+    __slots__ = ("key", "steps", "follow", "fixed", "needs")
 
-    def __init__(self, key: str, steps: list[tuple[Test, int, int]], follow: frozenset[str] | None) -> None:
+    def __init__(self, key: str, steps: list[tuple[Test, int, int]], follow: frozenset[str] | None,
+                 needs: tuple[frozenset[str], ...] = ()) -> None:
         """Hold the compiled steps.
 
         Args:
             key: What matches are reported under.
             steps: Per token: the test and its (min, max) repeat count.
             follow: The lower-case words the token after the first may be, when that is known (a cheap filter).
+            needs: For each later required token with a fixed word list, that list: a message must contain a
+                word of each before the pattern is tried at all.
         """
         self.key = key
         self.steps = steps
         self.follow = follow
+        self.needs = needs
         self.fixed = all(lo == hi == 1 for _, lo, hi in steps)
 
     def longest(self, toks: Sequence[TokenView], start: int) -> int:
@@ -99,7 +103,7 @@ class AnchoredMatcher:
                 raise RuleError(f"{key}: invalid token pattern {pattern}: {'; '.join(errors)}")
             for variant in _required_first(list(pattern)):
                 steps = [_compile_token(tok, key) for tok in variant]
-                self._index(CompiledPattern(key, steps, _follow(variant)), variant[0])
+                self._index(CompiledPattern(key, steps, _follow(variant), _needs(variant)), variant[0])
                 self.size += 1
 
     def _index(self, pattern: CompiledPattern, first: dict[str, Any]) -> None:
@@ -120,6 +124,8 @@ class AnchoredMatcher:
         slots = [(slot, index) for slot, index in enumerate(self.index) if index]
         anywhere = self.anywhere
         n = len(toks)
+        words = {t[0] for t in toks}
+        viable: dict[int, bool] = {}
         for i, tok in enumerate(toks):
             buckets = [b for b in (index.get(tok[slot]) for slot, index in slots) if b]
             if anywhere:
@@ -132,6 +138,12 @@ class AnchoredMatcher:
                 for pattern in bucket:
                     if pattern.follow is not None and nxt not in pattern.follow:
                         continue
+                    if pattern.needs:
+                        ok = viable.get(id(pattern))
+                        if ok is None:
+                            ok = viable[id(pattern)] = all(not need.isdisjoint(words) for need in pattern.needs)
+                        if not ok:
+                            continue
                     end = pattern.longest(toks, i)
                     if end > i and end > best.get(pattern.key, 0):
                         best[pattern.key] = end
@@ -142,6 +154,21 @@ class AnchoredMatcher:
 def token_views(doc: Doc) -> list[TokenView]:
     """The attributes the matcher reads, once per token."""
     return [(t.lower_, t.lemma_, t.norm_, t.text, t.is_alpha, t.is_punct, t.is_space) for t in doc]
+
+
+def _needs(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+    """Word lists that later required tokens are drawn from (LOWER, or ORTH/TEXT of punctuation)."""
+    needs = []
+    for tok in pattern[1:]:
+        if _quantifier(tok.get("OP"))[0] == 0:
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = tok.get(attr)
+            if isinstance(value, str):
+                needs.append(frozenset({value.lower()}))
+            elif isinstance(value, dict) and "IN" in value and not isinstance(value["IN"], str):
+                needs.append(frozenset(str(w).lower() for w in value["IN"]))
+    return tuple(needs)
 
 
 def _follow(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
