@@ -102,6 +102,10 @@ class ActionRestart(SafeAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         """Confirm, then restart."""
+        if state.probably_said_to_peer(tracker):
+            from actions.practice.turn_actions import practice_turn
+
+            return practice_turn(dispatcher, tracker, domain)
         dispatcher.utter_message(
             text="All cleared: we're starting from scratch. Say hi, or type /start to choose someone "
                  "to talk with.")

@@ -21,11 +21,10 @@ from actions.practice import state
 from actions.practice.base import SafeAction
 from actions.practice.fallback_actions import ActionUnknownCommand, command_name
 from actions.practice.summary import render_summary, summarize
+from actions.practice.turn_actions import practice_turn
 
 CHOOSING_INTENTS = frozenset({"start", "choose_scenario"})
 MAX_CHOICE_WORDS = 6
-#: NLU confidence needed before a message mid-conversation is taken as a request for the menu.
-SURE_ENOUGH_TO_LEAVE = 0.9
 
 NO_SCENARIOS = ("Sorry, there are no scenarios to practise with right now. "
                 "(For trainers: check the files in data/scenarios/ and the action server's log.)")
@@ -146,12 +145,9 @@ class ActionStartScenario(SafeAction):
         if not text and not state.practice_active(tracker):
             dispatcher.utter_message(response="utter_welcome")
             return ActionShowScenarios().act(dispatcher, tracker, domain)
-        if (state.practice_active(tracker) and intent in CHOOSING_INTENTS and not text.startswith("/")
-                and state.latest_intent_confidence(tracker) < SURE_ENOUGH_TO_LEAVE):
+        if intent in CHOOSING_INTENTS and state.probably_said_to_peer(tracker):
             # Mid-conversation, only a clear request leaves the peer for the menu; anything less
             # sure ("What else?") was most likely said to the peer.
-            from actions.practice.turn_actions import practice_turn
-
             return practice_turn(dispatcher, tracker, domain)
         entity = next(tracker.get_latest_entity_values("scenario"), None)
         choice = get_scenario(entity) or resolve_choice(entity)
@@ -196,6 +192,8 @@ class ActionSetCoachMode(SafeAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         """Set the coach_mode slot from the intent."""
+        if state.probably_said_to_peer(tracker):
+            return practice_turn(dispatcher, tracker, domain)
         wanted = state.QUIET if state.latest_intent(tracker) == "coach_quiet" else state.LIVE
         current = state.coach_mode(tracker)
         if wanted == current:
@@ -262,6 +260,8 @@ class ActionEndPractice(SafeAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         """Close the conversation and summarise it."""
+        if state.probably_said_to_peer(tracker):
+            return practice_turn(dispatcher, tracker, domain)
         if not state.practice_active(tracker):
             dispatcher.utter_message(text="There's no conversation going on right now. "
                                           "Type /start to choose someone to talk with.")

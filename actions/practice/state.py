@@ -16,6 +16,11 @@ PEER_STATE = "peer_state"
 LIVE = "live"
 QUIET = "quiet"
 
+#: Below this NLU confidence, a command in plain words during practice ("I'm done") is taken as
+#: something said to the peer instead: ending or switching by mistake costs the trainee far more than
+#: retyping the command with its slash.
+SURE_ENOUGH = 0.85
+
 #: The input channel name `rasa shell` gives every message (rasa.core.channels.console.CmdlineInput).
 SHELL_CHANNEL = "cmdline"
 
@@ -67,3 +72,14 @@ def peer_state(tracker: Tracker) -> dict[str, Any]:
 def practice_active(tracker: Tracker) -> bool:
     """Whether the trainee is in a practice conversation."""
     return bool(tracker.get_slot(PRACTICE_ACTIVE))
+
+
+def probably_said_to_peer(tracker: Tracker) -> bool:
+    """Whether a message the NLU model read as a command was more likely said to the peer.
+
+    True during practice for a message without a leading slash whose intent confidence is below
+    SURE_ENOUGH. Typed commands ("/end") are never second-guessed.
+    """
+    text = latest_text(tracker).strip()
+    return (practice_active(tracker) and not text.startswith("/")
+            and latest_intent_confidence(tracker) < SURE_ENOUGH)

@@ -64,3 +64,17 @@ def test_restart_confirms_and_restarts():
 
     assert "starting from scratch" in messages[0]["text"]
     assert [e["event"] for e in events] == ["restart"]
+
+
+def test_unsure_plain_words_restart_during_practice_goes_to_the_peer():
+    tracker = practice_tracker("start over from the beginning of the story", intent="restart", confidence=0.6)
+    messages, events = run(ActionRestart(), tracker)
+
+    assert messages[-1]["text"].startswith("Sam: ")
+    assert "restart" not in [e["event"] for e in events]
+
+
+def test_typed_restart_is_never_second_guessed():
+    _, events = run(ActionRestart(), practice_tracker("/restart", intent="restart", confidence=0.1))
+
+    assert [e["event"] for e in events] == ["restart"]

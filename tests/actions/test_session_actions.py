@@ -224,3 +224,26 @@ def test_session_action_error_is_friendly(monkeypatch):
 
     assert "Sorry" in messages[0]["text"]
     assert events == []
+
+
+def test_unsure_plain_words_end_during_practice_goes_to_the_peer():
+    tracker = practice_tracker("I'd recommend writing things down.", intent="end", confidence=0.79)
+    messages, events = run(ActionEndPractice(), tracker)
+
+    assert messages[-1]["text"].startswith("Sam: ")
+    assert slot_events(events).get("practice_active") is None
+
+
+def test_sure_plain_words_end_ends():
+    tracker = practice_tracker("I'm done practising", intent="end", confidence=0.99)
+    _, events = run(ActionEndPractice(), tracker)
+
+    assert slot_events(events)["practice_active"] is False
+
+
+def test_unsure_coach_mode_during_practice_goes_to_the_peer():
+    tracker = practice_tracker("Don't come crying to me.", intent="coach_live", confidence=0.62)
+    messages, events = run(ActionSetCoachMode(), tracker)
+
+    assert messages[-1]["text"].startswith("Sam: ")
+    assert "coach_mode" not in slot_events(events)
