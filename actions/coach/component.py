@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .context import FRAME_BITS, STRONG_BOUNDARIES, LexiconView, MessageContext
 from .lexicon import Lexicon, load_lexicon
-from .matching import AnchoredMatcher, TokenView, token_views
+from .matching import AnchoredMatcher, Encoded, Encoding, TokenView, token_views
 from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
@@ -99,8 +99,9 @@ class DirectiveCoach:
         self.vocab = nlp.vocab
         self.spans_key = spans_key
         self.data_dir = Path(data_dir) if data_dir else None
-        self.matcher = AnchoredMatcher()
-        self.context_matcher = AnchoredMatcher()
+        self.encoding = Encoding({})
+        self.matcher = AnchoredMatcher(self.encoding)
+        self.context_matcher = AnchoredMatcher(self.encoding)
         self.rules: dict[str, Rule] = {}
         self.categories: dict[str, Category] = {}
         self.lexicon: Lexicon | None = None
@@ -117,8 +118,9 @@ class DirectiveCoach:
         lex = self.lexicon
         self.view = LexiconView(lex.words.get("openers", frozenset()), lex.words["base_verbs"],
                                 lex.words.get("not_imperative", frozenset()), lex.words["adjectives"])
-        self.matcher = AnchoredMatcher()
-        self.context_matcher = AnchoredMatcher()
+        self.encoding = Encoding(lex.words)
+        self.matcher = AnchoredMatcher(self.encoding)
+        self.context_matcher = AnchoredMatcher(self.encoding)
         for kind, patterns in lex.contexts.items():
             self.context_matcher.add(kind, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
         for rule in rules:
@@ -131,16 +133,17 @@ class DirectiveCoach:
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
         toks = token_views(doc)
+        encoded = self.encoding.encode(toks)
         candidates: list[tuple[str, int, int]] = []
         excludes: dict[str, list[tuple[int, int]]] = {}
-        for key, s, e in self.matcher(toks):
+        for key, s, e in self.matcher(toks, encoded):
             if key.startswith(EXCLUDE_PREFIX):
                 excludes.setdefault(key[len(EXCLUDE_PREFIX):], []).append((s, e))
             elif not self.rules[key].imperative or self._may_open_clause(toks, s):
                 candidates.append((key, s, e))
         flags: list[Flag] = []
         if candidates:
-            ctx = self._context(doc, toks)
+            ctx = self._context(doc, toks, encoded)
             for rule_id, s, e in candidates:
                 rule = self.rules[rule_id]
                 if self._holds(rule, s, e, ctx, excludes.get(rule_id, ())):
@@ -152,12 +155,13 @@ class DirectiveCoach:
 
     def context(self, doc: Doc) -> MessageContext:
         """The structural analysis of a processed message (for listening-move recognition)."""
-        return self._context(doc, token_views(doc))
+        toks = token_views(doc)
+        return self._context(doc, toks, self.encoding.encode(toks))
 
-    def _context(self, doc: Doc, toks: list[TokenView]) -> MessageContext:
+    def _context(self, doc: Doc, toks: list[TokenView], encoded: Encoded) -> MessageContext:
         assert self.view is not None
         contexts: dict[str, list[tuple[int, int]]] = {}
-        for kind, s, e in self.context_matcher(toks):
+        for kind, s, e in self.context_matcher(toks, encoded):
             contexts.setdefault(kind, []).append((s, e))
         return MessageContext(doc, contexts, self.view, toks)
 

@@ -9,6 +9,7 @@ from typing import Any
 import srsly
 from spacy.lookups import Table, load_lookups
 
+from .matching import WordList
 from .rules import DATA_DIR, RuleError
 
 MODALS = frozenset({"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"})
@@ -43,7 +44,7 @@ class Lexicon:
             name = value[1:]
             if name not in self.words:
                 raise RuleError(f"{where}: unknown word list {value!r}; lists: {sorted(self.words)}")
-            return sorted(self.words[name])
+            return WordList(name, self.words[name])
         if isinstance(value, dict):
             return {k: self._expand_value(v, where) for k, v in value.items()}
         return value

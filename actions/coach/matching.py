@@ -1,19 +1,20 @@
 """An anchored token-pattern matcher for spaCy's Matcher pattern language (the subset the rule data uses).
 
 spaCy's ``Matcher`` starts every pattern at every token, so its cost grows with (patterns x tokens); with several
-hundred rule and context patterns that was over 0.5 ms a message. Most patterns can only start at a handful of
-words, so this matcher indexes patterns by the words their first token accepts and tries a pattern only where it
-can start. Patterns are written, validated and documented exactly as for spaCy's Matcher (``tests/coach`` checks
-both matchers agree on every rule example).
+hundred rule and context patterns it took over 0.5 ms a message. Here each pattern is compiled to a regular
+expression over a one-line-per-token encoding of the message, indexed by the words its first token accepts, and
+tried only where it can start and only when the message holds the words it needs. Patterns are written, validated
+and documented exactly as for spaCy's Matcher; ``tests/coach`` checks both matchers agree on every rule example.
 
 Supported token keys: LOWER, LEMMA, NORM, ORTH/TEXT, IS_ALPHA, IS_PUNCT, IS_SPACE, OP; values: a string, a bool,
-or a dict with IN, NOT_IN, REGEX. "@name" word lists are resolved by the lexicon before compiling.
+or a dict with IN, NOT_IN, REGEX. A named word list ("@name" in the data) is a :class:`WordList`, matched by a
+class code in the encoding instead of spelling out thousands of words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from spacy.schemas import validate_token_pattern
@@ -22,68 +23,103 @@ from spacy.tokens import Doc
 from .rules import RuleError
 
 TokenView = tuple[str, str, str, str, bool, bool, bool]  # lower, lemma, norm, text, is_alpha, is_punct, is_space
-Test = Callable[[TokenView], bool]
-ATTR_INDEX = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3, "IS_ALPHA": 4, "IS_PUNCT": 5, "IS_SPACE": 6}
-INDEXED = ("LOWER", "LEMMA", "NORM", "TEXT")
+Encoded = tuple[str, list[int], dict[int, int], list[str]]  # text, token starts, token by end offset, classes
+FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
+FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
+ANY_FIELD = r"[^\t\n]*"
+CLASS_FIELD = r"(?:[^\t\n]*\t){5}[^\t\n]*"
 INF = 10_000
+CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+class WordList(list):  # type: ignore[type-arg]
+    """A named word list: a plain list to spaCy's pattern schema, a class code to this matcher."""
+
+    def __init__(self, name: str, words: Iterable[str]) -> None:
+        """Hold the list's name and its words."""
+        super().__init__(sorted(words))
+        self.name = name
+
+
+class Encoding:
+    """Turns a message into one line per token: ``lower TAB lemma TAB norm TAB text TAB flags TAB classes``."""
+
+    def __init__(self, lists: dict[str, frozenset[str]]) -> None:
+        """Assign a class code to every named word list.
+
+        Args:
+            lists: Word lists by name; a token belongs to a list when its lower-case form is in it.
+        """
+        if len(lists) > len(CODES):
+            raise RuleError(f"at most {len(CODES)} named word lists")
+        self.codes = {name: CODES[i] for i, name in enumerate(sorted(lists))}
+        self.lists = lists
+        self._classes: dict[str, str] = {}
+
+    def classes(self, lower: str) -> str:
+        """Class codes of the lists a word belongs to."""
+        got = self._classes.get(lower)
+        if got is None:
+            got = "".join(code for name, code in self.codes.items() if lower in self.lists[name])
+            self._classes[lower] = got
+        return got
+
+    def encode(self, toks: Sequence[TokenView]) -> Encoded:
+        """The encoded message, each token's start offset, token index by end offset, and class codes."""
+        lines = []
+        starts = []
+        classes = []
+        ends: dict[int, int] = {}
+        pos = 0
+        for i, (lower, lemma, norm, text, alpha, punct, space) in enumerate(toks):
+            fields = (lower, lemma, norm, text)
+            if space or "\t" in text:
+                fields = tuple(_clean(f) for f in fields)
+            flags = ("a" if alpha else "-") + ("p" if punct else "-") + ("s" if space else "-")
+            cls = self.classes(fields[0])
+            classes.append(cls)
+            line = "\t".join((*fields, flags, cls)) + "\n"
+            starts.append(pos)
+            pos += len(line)
+            ends[pos] = i + 1
+            lines.append(line)
+        return "".join(lines), starts, ends, classes
+
+
+def _clean(field: str) -> str:
+    return field.replace("\t", " ").replace("\n", " ")
 
 
 class CompiledPattern:
-    """One token pattern: per token a test and a (min, max) repeat count."""
+    """One token pattern compiled to a regular expression over the encoding."""
 
-    __slots__ = ("key", "steps", "follow", "fixed", "needs")
+    __slots__ = ("key", "regex", "follow", "needs")
 
-    def __init__(self, key: str, steps: list[tuple[Test, int, int]], follow: frozenset[str] | None,
-                 needs: tuple[frozenset[str], ...] = ()) -> None:
-        """Hold the compiled steps.
+    def __init__(self, key: str, regex: re.Pattern[str], follow: frozenset[str] | None,
+                 needs: tuple[frozenset[str], ...]) -> None:
+        """Hold the compiled pattern.
 
         Args:
             key: What matches are reported under.
-            steps: Per token: the test and its (min, max) repeat count.
+            regex: The pattern over the encoding.
             follow: The lower-case words the token after the first may be, when that is known (a cheap filter).
             needs: For each later required token with a fixed word list, that list: a message must contain a
                 word of each before the pattern is tried at all.
         """
         self.key = key
-        self.steps = steps
+        self.regex = regex
         self.follow = follow
         self.needs = needs
-        self.fixed = all(lo == hi == 1 for _, lo, hi in steps)
-
-    def longest(self, toks: Sequence[TokenView], start: int) -> int:
-        """End of the longest match starting at ``start``, or -1."""
-        if self.fixed:
-            end = start + len(self.steps)
-            if end > len(toks):
-                return -1
-            for k, (test, _, _) in enumerate(self.steps):
-                if not test(toks[start + k]):
-                    return -1
-            return end
-        return _longest(self.steps, 0, toks, start, len(toks))
-
-
-def _longest(steps: list[tuple[Test, int, int]], k: int, toks: Sequence[TokenView], i: int, n: int) -> int:
-    if k == len(steps):
-        return i
-    test, lo, hi = steps[k]
-    count = 0
-    while count < hi and i + count < n and test(toks[i + count]):
-        count += 1
-    best = -1
-    for c in range(count, lo - 1, -1):
-        end = _longest(steps, k + 1, toks, i + c, n)
-        if end > best:
-            best = end
-    return best
 
 
 class AnchoredMatcher:
-    """Finds (key, start, end) matches, trying each pattern only at tokens its first step can accept."""
+    """Finds (key, start, end) matches, trying each pattern only at tokens its first token can accept."""
 
-    def __init__(self) -> None:
-        """Create an empty matcher."""
+    def __init__(self, encoding: Encoding) -> None:
+        """Create an empty matcher over an encoding."""
+        self.encoding = encoding
         self.index: tuple[dict[str, list[CompiledPattern]], ...] = ({}, {}, {}, {})
+        self.by_class: dict[str, list[CompiledPattern]] = {}
         self.anywhere: list[CompiledPattern] = []
         self.size = 0
 
@@ -92,7 +128,7 @@ class AnchoredMatcher:
 
         Args:
             key: The rule id or context name the matches are reported under.
-            patterns: spaCy Matcher token patterns with word lists already resolved.
+            patterns: spaCy Matcher token patterns, named word lists as :class:`WordList`.
 
         Raises:
             RuleError: If a pattern is not valid spaCy Matcher syntax or uses an unsupported key.
@@ -102,53 +138,128 @@ class AnchoredMatcher:
             if errors:
                 raise RuleError(f"{key}: invalid token pattern {pattern}: {'; '.join(errors)}")
             for variant in _required_first(list(pattern)):
-                steps = [_compile_token(tok, key) for tok in variant]
-                self._index(CompiledPattern(key, steps, _follow(variant), _needs(variant)), variant[0])
+                source = "".join(self._token_regex(tok, key) for tok in variant)
+                compiled = CompiledPattern(key, re.compile(source), _follow(variant), _needs(variant))
+                self._index(compiled, variant[0])
                 self.size += 1
 
     def _index(self, pattern: CompiledPattern, first: dict[str, Any]) -> None:
-        for slot, attr in enumerate(INDEXED):
-            value = first.get(attr) if attr != "TEXT" else first.get("TEXT", first.get("ORTH"))
+        for attr, slot in FIELDS.items():
+            value = first.get(attr)
             if isinstance(value, str):
                 self.index[slot].setdefault(value, []).append(pattern)
                 return
-            if isinstance(value, dict) and isinstance(value.get("IN"), list | tuple | frozenset | set):
-                for word in value["IN"]:
-                    self.index[slot].setdefault(str(word), []).append(pattern)
+            if isinstance(value, dict) and "IN" in value:
+                words = value["IN"]
+                if isinstance(words, WordList):
+                    self.by_class.setdefault(self.encoding.codes[words.name], []).append(pattern)
+                else:
+                    for word in words:
+                        self.index[slot].setdefault(str(word), []).append(pattern)
                 return
         self.anywhere.append(pattern)
 
-    def __call__(self, toks: Sequence[TokenView]) -> list[tuple[str, int, int]]:
-        """All matches: for each key and start, the longest end (like spaCy's ``greedy="LONGEST"`` per start)."""
-        out: list[tuple[str, int, int]] = []
-        slots = [(slot, index) for slot, index in enumerate(self.index) if index]
-        anywhere = self.anywhere
+    def __call__(self, toks: Sequence[TokenView], encoded: Encoded | None = None) -> list[tuple[str, int, int]]:
+        """All matches: for each key and start, the longest end (like spaCy's ``greedy="LONGEST"`` per start).
+
+        Args:
+            toks: The message's token views.
+            encoded: ``Encoding.encode(toks)``, when the caller already has it.
+        """
+        text, starts, ends, classes = encoded or self.encoding.encode(toks)
         n = len(toks)
-        words = {t[0] for t in toks}
+        lowers = [t[0] for t in toks]
+        words = set(lowers)
+        hits: list[tuple[int, list[CompiledPattern]]] = []
+        # find the tokens where some pattern can start; set operations keep this loop off most tokens
+        lower_index = self.index[0]
+        if not words.isdisjoint(lower_index):
+            hits.extend((i, lower_index[w]) for i, w in enumerate(lowers) if w in lower_index)
+        for slot in (1, 2, 3):
+            index = self.index[slot]
+            if index:
+                hits.extend((i, index[t[slot]]) for i, t in enumerate(toks) if t[slot] in index)
+        for code, bucket in self.by_class.items():
+            hits.extend((i, bucket) for i, c in enumerate(classes) if code in c)
+        if self.anywhere:
+            hits.extend((i, self.anywhere) for i in range(n))
+        best: dict[tuple[str, int], int] = {}
         viable: dict[int, bool] = {}
-        for i, tok in enumerate(toks):
-            buckets = [b for b in (index.get(tok[slot]) for slot, index in slots) if b]
-            if anywhere:
-                buckets.append(anywhere)
-            if not buckets:
-                continue
-            best: dict[str, int] = {}
-            nxt = toks[i + 1][0] if i + 1 < n else ""
-            for bucket in buckets:
-                for pattern in bucket:
-                    if pattern.follow is not None and nxt not in pattern.follow:
+        for i, bucket in hits:
+            nxt = lowers[i + 1] if i + 1 < n else ""
+            start = starts[i]
+            for pattern in bucket:
+                if pattern.follow is not None and nxt not in pattern.follow:
+                    continue
+                if pattern.needs:
+                    ok = viable.get(id(pattern))
+                    if ok is None:
+                        ok = viable[id(pattern)] = all(not need.isdisjoint(words) for need in pattern.needs)
+                    if not ok:
                         continue
-                    if pattern.needs:
-                        ok = viable.get(id(pattern))
-                        if ok is None:
-                            ok = viable[id(pattern)] = all(not need.isdisjoint(words) for need in pattern.needs)
-                        if not ok:
-                            continue
-                    end = pattern.longest(toks, i)
-                    if end > i and end > best.get(pattern.key, 0):
-                        best[pattern.key] = end
-            out.extend((key, i, end) for key, end in best.items())
-        return out
+                m = pattern.regex.match(text, start)
+                if m is not None:
+                    end = ends.get(m.end(), 0)
+                    if end > best.get((pattern.key, i), i):
+                        best[(pattern.key, i)] = end
+        return [(key, i, end) for (key, i), end in best.items()]
+
+    def _token_regex(self, tok: dict[str, Any], where: str) -> str:
+        fields = [ANY_FIELD] * 4
+        flags = ["[a-]", "[p-]", "[s-]"]
+        class_parts: list[str] = []
+        for key, value in tok.items():
+            if key == "OP":
+                continue
+            if key in FLAGS:
+                if not isinstance(value, bool):
+                    raise RuleError(f"{where}: {key} takes true or false")
+                flags[FLAGS[key]] = ("a", "p", "s")[FLAGS[key]] if value else "-"
+            elif key in FIELDS:
+                field, cls = self._field_regex(value, where)
+                if field is not None:
+                    fields[FIELDS[key]] = field
+                class_parts.extend(cls)
+            else:
+                raise RuleError(f"{where}: token key {key!r} is not supported; use one of "
+                                f"{sorted(FIELDS) + sorted(FLAGS)}")
+        body = "".join(class_parts) + "\t".join([*fields, "".join(flags), ANY_FIELD]) + "\n"
+        lo, hi = _quantifier(tok.get("OP"))
+        if lo == hi == 1:
+            return body
+        return f"(?:{body}){{{lo},{'' if hi >= INF else hi}}}"
+
+    def _field_regex(self, value: Any, where: str) -> tuple[str | None, list[str]]:
+        """The regex for one field, and lookaheads on the class field (for named word lists)."""
+        if isinstance(value, str):
+            return re.escape(value), []
+        if isinstance(value, bool):
+            raise RuleError(f"{where}: a word can't be true or false")
+        if not isinstance(value, dict):
+            raise RuleError(f"{where}: unsupported value {value!r}")
+        unknown = set(value) - {"IN", "NOT_IN", "REGEX"}
+        if unknown:
+            raise RuleError(f"{where}: unsupported predicate {sorted(unknown)}")
+        head = ""
+        body = ANY_FIELD
+        cls: list[str] = []
+        for op, words in value.items():
+            if op == "REGEX":
+                rx = str(words)
+                inner = rx[1:] if rx.startswith("^") else ANY_FIELD + rx
+                inner = inner[:-1] if inner.endswith("$") else inner + ANY_FIELD
+                head += f"(?=(?:{inner})\t)"
+            elif isinstance(words, WordList):
+                # membership is read off the class field, the line's last: looked ahead to from the line start
+                code = self.encoding.codes[words.name]
+                cls.append(("(?=" if op == "IN" else "(?!") + CLASS_FIELD + code + ")")
+            else:
+                alts = "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
+                if op == "IN":
+                    body = f"(?:{alts})"
+                else:
+                    head += f"(?!(?:{alts})\t)"
+        return head + body, cls
 
 
 def token_views(doc: Doc) -> list[TokenView]:
@@ -166,7 +277,7 @@ def _needs(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
             value = tok.get(attr)
             if isinstance(value, str):
                 needs.append(frozenset({value.lower()}))
-            elif isinstance(value, dict) and "IN" in value and not isinstance(value["IN"], str):
+            elif isinstance(value, dict) and "IN" in value:
                 needs.append(frozenset(str(w).lower() for w in value["IN"]))
     return tuple(needs)
 
@@ -221,42 +332,3 @@ def _quantifier(op: str | None) -> tuple[int, int]:
     lo = int(m.group(1) or 0)
     hi = int(m.group(3)) if m.group(3) else (INF if m.group(2) else lo)
     return lo, hi
-
-
-def _compile_token(tok: dict[str, Any], where: str) -> tuple[Test, int, int]:
-    lo, hi = _quantifier(tok.get("OP"))
-    checks: list[Test] = []
-    for key, value in tok.items():
-        if key == "OP":
-            continue
-        if key not in ATTR_INDEX:
-            raise RuleError(f"{where}: token key {key!r} is not supported here; use one of {sorted(ATTR_INDEX)}")
-        checks.append(_compile_check(ATTR_INDEX[key], value, where))
-    if not checks:
-        return (lambda _t: True), lo, hi
-    if len(checks) == 1:
-        return checks[0], lo, hi
-    return (lambda t: all(c(t) for c in checks)), lo, hi
-
-
-def _compile_check(idx: int, value: Any, where: str) -> Test:
-    if isinstance(value, bool):
-        return lambda t: t[idx] is value
-    if isinstance(value, str):
-        return lambda t: t[idx] == value
-    if isinstance(value, dict):
-        parts: list[Test] = []
-        if "IN" in value:
-            allowed = frozenset(str(v) for v in value["IN"])
-            parts.append(lambda t: t[idx] in allowed)
-        if "NOT_IN" in value:
-            banned = frozenset(str(v) for v in value["NOT_IN"])
-            parts.append(lambda t: t[idx] not in banned)
-        if "REGEX" in value:
-            rx = re.compile(value["REGEX"])
-            parts.append(lambda t: rx.search(t[idx]) is not None)
-        unknown = set(value) - {"IN", "NOT_IN", "REGEX"}
-        if unknown or not parts:
-            raise RuleError(f"{where}: unsupported predicate {sorted(unknown) or value}")
-        return parts[0] if len(parts) == 1 else (lambda t: all(p(t) for p in parts))
-    raise RuleError(f"{where}: unsupported value {value!r}")
