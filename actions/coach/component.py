@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .context import FRAME_BITS, STRONG_BOUNDARIES, LexiconView, MessageContext
 from .lexicon import Lexicon, load_lexicon
@@ -21,6 +21,8 @@ from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
 EXCLUDE_PREFIX = "x:"
+VIEWS_KEY = "coach.token_views"
+CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
 
 if not Doc.has_extension("coach_flags"):
@@ -51,7 +53,7 @@ class CoachLemmatizer:
         """Create an uninitialised lemmatizer."""
         self.name = name
         self.strings = nlp.vocab.strings
-        self.cache: dict[int, int] = {}
+        self.cache: dict[tuple[int, int], tuple[int, TokenView]] = {}
         self.lexicon: Lexicon | None = None
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
@@ -60,21 +62,28 @@ class CoachLemmatizer:
         self.lexicon = lexicon or load_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``token.lemma_`` on every token."""
+        """Set ``token.lemma_`` on every token, and keep the token views the coach reads in ``doc.user_data``."""
         cache = self.cache
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        views = []
         for tok in doc:
-            lemma = cache.get(tok.orth)
-            if lemma is None:
-                lemma = self._lemma_id(tok.norm_)
-                cache[tok.orth] = lemma
-            tok.lemma = lemma
+            key = (tok.orth, tok.norm)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = self._analyse(tok)
+            tok.lemma = hit[0]
+            views.append(hit[1])
+        doc.user_data[VIEWS_KEY] = views
         return doc
 
-    def _lemma_id(self, norm: str) -> int:
+    def _analyse(self, tok: Token) -> tuple[int, TokenView]:
         assert self.lexicon is not None, "coach_lemmatizer used before initialize()"
         lex = self.lexicon
+        norm = tok.norm_
         lemma = lex.lemma_overrides.get(norm) or lex.lemma_table.get(norm) or norm
-        return self.strings.add(lemma)
+        view = (tok.lower_, lemma, norm, tok.text, tok.is_alpha, tok.is_punct, tok.is_space)
+        return self.strings.add(lemma), view
 
 
 @Language.factory("directive_coach", default_config={"spans_key": "coach", "data_dir": ""})
@@ -132,7 +141,7 @@ class DirectiveCoach:
         """Find the flags in a message and store them on the doc."""
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
-        toks = token_views(doc)
+        toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
         encoded = self.encoding.encode(toks)
         candidates: list[tuple[str, int, int]] = []
         excludes: dict[str, list[tuple[int, int]]] = {}

@@ -55,6 +55,7 @@ class Encoding:
         self.codes = {name: CODES[i] for i, name in enumerate(sorted(lists))}
         self.lists = lists
         self._classes: dict[str, str] = {}
+        self._lines: dict[TokenView, tuple[str, str]] = {}
 
     def classes(self, lower: str) -> str:
         """Class codes of the lists a word belongs to."""
@@ -66,24 +67,31 @@ class Encoding:
 
     def encode(self, toks: Sequence[TokenView]) -> Encoded:
         """The encoded message, each token's start offset, token index by end offset, and class codes."""
+        cache = self._lines
+        if len(cache) > 200_000:
+            cache.clear()
         lines = []
-        starts = []
         classes = []
-        ends: dict[int, int] = {}
-        pos = 0
-        for i, (lower, lemma, norm, text, alpha, punct, space) in enumerate(toks):
-            fields = (lower, lemma, norm, text)
-            if space or "\t" in text:
-                fields = tuple(_clean(f) for f in fields)
-            flags = ("a" if alpha else "-") + ("p" if punct else "-") + ("s" if space else "-")
-            cls = self.classes(fields[0])
-            classes.append(cls)
-            line = "\t".join((*fields, flags, cls)) + "\n"
-            starts.append(pos)
-            pos += len(line)
-            ends[pos] = i + 1
-            lines.append(line)
+        for view in toks:
+            hit = cache.get(view)
+            if hit is None:
+                hit = cache[view] = self._line(view)
+            lines.append(hit[0])
+            classes.append(hit[1])
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line))
+        ends = {pos: i for i, pos in enumerate(starts) if i}
         return "".join(lines), starts, ends, classes
+
+    def _line(self, view: TokenView) -> tuple[str, str]:
+        lower, lemma, norm, text, alpha, punct, space = view
+        fields = (lower, lemma, norm, text)
+        if space or "\t" in text or "\n" in text:
+            fields = tuple(_clean(f) for f in fields)
+        flags = ("a" if alpha else "-") + ("p" if punct else "-") + ("s" if space else "-")
+        cls = self.classes(fields[0])
+        return "\t".join((*fields, flags, cls)) + "\n", cls
 
 
 def _clean(field: str) -> str:
