@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from .matching import TokenView, token_views
 
-TERMINAL_CHARS = frozenset(".!?…")
+TERMINAL_STR = ".!?…"
+TERMINAL_CHARS = frozenset(TERMINAL_STR)
 WEAK_BOUNDARIES = frozenset({",", ":", "(", ")", '"', "“", "”", "—", "–", "-", "--", "/", "*"})
 STRONG_BOUNDARIES = frozenset({";", "but", "and", "so", "because", "cos", "coz", "cause", "or", "though",
                                "although", "whereas", "yet", "plus"})
@@ -168,7 +169,7 @@ class LexiconView:
 
 
 def _is_terminal(text: str) -> bool:
-    return bool(text) and all(ch in TERMINAL_CHARS for ch in text)
+    return bool(text) and text[0] in TERMINAL_CHARS and not text.strip(TERMINAL_STR)
 
 
 def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
