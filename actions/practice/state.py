@@ -23,11 +23,35 @@ SURE_ENOUGH = 0.85
 
 #: The input channel name `rasa shell` gives every message (rasa.core.channels.console.CmdlineInput).
 SHELL_CHANNEL = "cmdline"
+#: Rasa 3.6's Socket.IO output calls ``sio.emit(event, **custom)``, so a custom payload must be wrapped
+#: as ``{"data": payload}`` there; any other top-level key raises a TypeError inside Rasa and the rest
+#: of the turn (the peer's reply) is lost.
+SOCKETIO_CHANNEL = "socketio"
 
 
 def is_shell(tracker: Tracker) -> bool:
     """Whether the trainee is in `rasa shell`, which prints custom payloads as raw JSON."""
     return tracker.get_latest_input_channel() == SHELL_CHANNEL
+
+
+def custom_payload(tracker: Tracker, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The json_message that delivers ``payload`` on the trainee's channel.
+
+    Args:
+        tracker: The conversation (its latest input channel decides).
+        payload: What the client should receive, e.g. ``{"coach": analysis}``.
+
+    Returns:
+        None in `rasa shell` (it prints custom payloads as raw JSON, which is noise to a trainee);
+        ``{"data": payload}`` on Socket.IO (the client receives ``payload`` as the bot message);
+        ``payload`` itself elsewhere (REST returns it as ``{"custom": payload}``).
+    """
+    channel = tracker.get_latest_input_channel()
+    if channel == SHELL_CHANNEL:
+        return None
+    if channel == SOCKETIO_CHANNEL:
+        return {"data": payload}
+    return payload
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -50,9 +50,9 @@ def coach_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[st
         rendered_note=render_note(analysis) if flagged else None,
     )
     if turn.note:
-        # rasa shell prints custom payloads as raw JSON; the text note is enough there.
-        if turn.payload and not state.is_shell(tracker):
-            dispatcher.utter_message(text=turn.note, json_message=turn.payload)
+        json_message = state.custom_payload(tracker, turn.payload) if turn.payload else None
+        if json_message:
+            dispatcher.utter_message(text=turn.note, json_message=json_message)
         else:
             dispatcher.utter_message(text=turn.note)
     return turn.entry

@@ -38,6 +38,14 @@ def test_shell_gets_the_text_note_without_raw_json():
     assert not messages[0].get("custom")
 
 
+def test_socketio_gets_the_payload_in_the_shape_rasa_can_emit():
+    messages, _ = run(ActionCoach(), practice_tracker("You should tell a teacher.", channel="socketio"))
+
+    assert messages[0]["text"].startswith("Coach:")
+    assert set(messages[0]["custom"]) == {"data"}
+    assert messages[0]["custom"]["data"]["coach"]["flags"][0]["category"] == "advising"
+
+
 def test_clean_message_gets_no_note_but_is_logged():
     messages, events = run(ActionCoach(), practice_tracker("Thanks for telling me."))
 
