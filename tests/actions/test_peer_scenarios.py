@@ -19,6 +19,9 @@ def test_every_installed_scenario_is_complete():
         assert len(scenario.layers) >= 4
         for category in REQUIRED_CATEGORY_REACTIONS:
             assert scenario.pool(f"reactions.categories.{category}"), (scenario.id, category)
+        # Frequent reactions need variety, since a line never repeats while others remain.
+        for category, lines in scenario.reactions.get("categories", {}).items():
+            assert len(lines) >= 3, (scenario.id, category)
         for pool in ["reactions.neutral", "reactions.directive", "reactions.empty", "reactions.long",
                      "reactions.goodbye", "closing.open", "closing.guarded"]:
             assert scenario.pool(pool), (scenario.id, pool)
