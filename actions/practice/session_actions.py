@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.peer.responder import closing_line
+from actions.peer.responder import closing_line, pick_line
 from actions.peer.scenarios import (
     Scenario,
     default_scenario,
@@ -96,9 +96,10 @@ def begin_scenario(dispatcher: CollectingDispatcher, tracker: Tracker, scenario:
     intro.append(f"You're about to talk with {scenario.name}. {scenario.background}".strip())
     intro.append(coach_mode_line(state.coach_mode(tracker)))
     dispatcher.utter_message(text="\n\n".join(intro))
-    opening_index = 0
-    dispatcher.utter_message(text=f"{scenario.name}: {scenario.opening[opening_index]}")
-    return start_events(scenario, f"opening#{opening_index}")
+    picked = pick_line(scenario, ["opening"], [], seed=f"{tracker.sender_id}:{scenario.id}:opening")
+    key, opening = picked or ("opening#0", scenario.opening[0])
+    dispatcher.utter_message(text=f"{scenario.name}: {opening}")
+    return start_events(scenario, key)
 
 
 class ActionShowScenarios(SafeAction):
