@@ -87,10 +87,15 @@ def rule_ids(text: str) -> list[str]:
 def _process(nlp: Language, text: str) -> Doc:
     # Language.__call__ adds error handling and bookkeeping that costs as much as the tokenizer on a short
     # message; the coach's own components don't need it.
-    doc = nlp.make_doc(text)
-    for _, proc in nlp.pipeline:
+    doc = nlp.tokenizer(text)
+    for proc in _components(nlp):
         doc = proc(doc)
     return doc
+
+
+@lru_cache(maxsize=4)
+def _components(nlp: Language) -> tuple[Any, ...]:
+    return tuple(proc for _, proc in nlp.pipeline)
 
 
 def _clip(text: str) -> str:

@@ -29,6 +29,7 @@ FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
 ANY_FIELD = r"[^\t\n]*"
 CLASS_FIELD = r"(?:[^\t\n]*\t){5}[^\t\n]*"
 INF = 10_000
+MAX_FOLLOW = 400
 CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -128,6 +129,7 @@ class AnchoredMatcher:
         self.encoding = encoding
         self.index: tuple[dict[str, list[CompiledPattern]], ...] = ({}, {}, {}, {})
         self.by_class: dict[str, list[CompiledPattern]] = {}
+        self.pairs: dict[tuple[str, str], list[CompiledPattern]] = {}  # (first word, second word) -> patterns
         self.anywhere: list[CompiledPattern] = []
         self.size = 0
 
@@ -155,17 +157,25 @@ class AnchoredMatcher:
         for attr, slot in FIELDS.items():
             value = first.get(attr)
             if isinstance(value, str):
-                self.index[slot].setdefault(value, []).append(pattern)
+                self._index_word(slot, value, pattern)
                 return
             if isinstance(value, dict) and "IN" in value:
                 words = value["IN"]
-                if isinstance(words, WordList):
+                if isinstance(words, WordList) and len(words) > MAX_FOLLOW:
                     self.by_class.setdefault(self.encoding.codes[words.name], []).append(pattern)
                 else:
                     for word in words:
-                        self.index[slot].setdefault(str(word), []).append(pattern)
+                        self._index_word(slot, str(word), pattern)
                 return
         self.anywhere.append(pattern)
+
+    def _index_word(self, slot: int, word: str, pattern: CompiledPattern) -> None:
+        if slot == 0 and pattern.follow is not None and len(pattern.follow) <= MAX_FOLLOW:
+            # known first and second words: found by one lookup of the word pair
+            for nxt in pattern.follow:
+                self.pairs.setdefault((word, nxt), []).append(pattern)
+        else:
+            self.index[slot].setdefault(word, []).append(pattern)
 
     def __call__(self, toks: Sequence[TokenView], encoded: Encoded | None = None) -> list[tuple[str, int, int]]:
         """All matches: for each key and start, the longest end (like spaCy's ``greedy="LONGEST"`` per start).
@@ -183,6 +193,12 @@ class AnchoredMatcher:
         lower_index = self.index[0]
         if not words.isdisjoint(lower_index):
             hits.extend((i, lower_index[w]) for i, w in enumerate(lowers) if w in lower_index)
+        pairs = self.pairs
+        if pairs:
+            for i in range(n - 1):
+                bucket = pairs.get((lowers[i], lowers[i + 1]))
+                if bucket:
+                    hits.append((i, bucket))
         for slot in (1, 2, 3):
             index = self.index[slot]
             if index:
