@@ -21,6 +21,7 @@ TERMINAL_CHARS = frozenset(TERMINAL_STR)
 WEAK_BOUNDARIES = frozenset({",", ":", "(", ")", '"', "“", "”", "—", "–", "-", "--", "/", "*"})
 STRONG_BOUNDARIES = frozenset({";", "but", "and", "so", "because", "cos", "coz", "cause", "or", "though",
                                "although", "whereas", "yet", "plus"})
+BOUNDARIES = WEAK_BOUNDARIES | STRONG_BOUNDARIES
 SUBORDINATORS = frozenset({"if", "when", "whenever", "once", "before", "after", "until", "till", "next",
                            "while", "whatever", "wherever", "as"})
 WH_WORDS = frozenset({"what", "how", "why", "where", "when", "who", "which", "whats", "hows", "whose", "whom"})
@@ -87,17 +88,14 @@ class MessageContext:
                 body_end -= 1
             ends_q = any("?" in toks[i][3] for i in range(body_end, end))
             tag = any(s >= begin and body_end <= e <= end for s, e in tag_spans) and body_end - begin > 3
-            idx = len(self.sentences)
-            for i in range(begin, end):
-                self.sent_of[i] = idx
+            self.sent_of[begin:end] = [len(self.sentences)] * (end - begin)
             clauses = _clauses(lowers, begin, body_end)
             content0 = body_end
             prev_lead = ""
             prev_short = False
             prev_imperative = False
             for k, (cb, ce, strong) in enumerate(clauses):
-                for i in range(cb, ce):
-                    self.clause_end[i] = ce
+                self.clause_end[cb:ce] = [ce] * (ce - cb)
                 self.content_starts.add(cb)  # a rule may begin with an opener word ("anyway, ...")
                 c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
@@ -179,8 +177,7 @@ def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
     i = 0
     while i < n:
         tok = toks[i]
-        text = tok[3]
-        if _is_terminal(text) or (tok[6] and "\n" in text):
+        if (tok[5] and _is_terminal(tok[3])) or (tok[6] and "\n" in tok[3]):
             j = i + 1
             while j < n and (_is_terminal(toks[j][3]) or toks[j][6] or toks[j][3] in ('"', "”", ")")):
                 j += 1
@@ -202,7 +199,7 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     strong = False
     for i in range(begin, end):
         w = lowers[i]
-        if w in WEAK_BOUNDARIES or w in STRONG_BOUNDARIES or (not w.isascii() and not w.isalnum()):
+        if w in BOUNDARIES or (not w.isascii() and not w.isalnum()):
             if i > cb:
                 out.append((cb, i, strong))
             cb = i + 1
