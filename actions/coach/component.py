@@ -20,7 +20,6 @@ from .matching import AnchoredMatcher, Encoded, Encoding, TokenView, token_views
 from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
-EXCLUDE_PREFIX = "x:"
 VIEWS_KEY = "coach.token_views"
 CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
@@ -111,6 +110,7 @@ class DirectiveCoach:
         self.encoding = Encoding({})
         self.matcher = AnchoredMatcher(self.encoding)
         self.context_matcher = AnchoredMatcher(self.encoding)
+        self.exclude_matcher = AnchoredMatcher(self.encoding)
         self.rules: dict[str, Rule] = {}
         self.categories: dict[str, Category] = {}
         self.lexicon: Lexicon | None = None
@@ -130,12 +130,13 @@ class DirectiveCoach:
         self.encoding = Encoding(lex.words)
         self.matcher = AnchoredMatcher(self.encoding)
         self.context_matcher = AnchoredMatcher(self.encoding)
+        self.exclude_matcher = AnchoredMatcher(self.encoding)
         for kind, patterns in lex.contexts.items():
             self.context_matcher.add(kind, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
         for rule in rules:
             self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns])
             if rule.exclude:
-                self.matcher.add(EXCLUDE_PREFIX + rule.id, [lex.expand(list(p), rule.id) for p in rule.exclude])
+                self.exclude_matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.exclude])
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the flags in a message and store them on the doc."""
@@ -143,15 +144,15 @@ class DirectiveCoach:
             raise RuntimeError("directive_coach used before initialize()")
         toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
         encoded = self.encoding.encode(toks)
-        candidates: list[tuple[str, int, int]] = []
-        excludes: dict[str, list[tuple[int, int]]] = {}
-        for key, s, e in self.matcher(toks, encoded):
-            if key.startswith(EXCLUDE_PREFIX):
-                excludes.setdefault(key[len(EXCLUDE_PREFIX):], []).append((s, e))
-            elif not self.rules[key].imperative or self._may_open_clause(toks, s):
-                candidates.append((key, s, e))
+        rules = self.rules
+        candidates = [(key, s, e) for key, s, e in self.matcher(toks, encoded)
+                      if not rules[key].imperative or self._may_open_clause(toks, s)]
         flags: list[Flag] = []
         if candidates:
+            excludes: dict[str, list[tuple[int, int]]] = {}
+            if any(rules[key].exclude for key, _, _ in candidates):
+                for key, s, e in self.exclude_matcher(toks, encoded):
+                    excludes.setdefault(key, []).append((s, e))
             ctx = self._context(doc, toks, encoded)
             for rule_id, s, e in candidates:
                 rule = self.rules[rule_id]

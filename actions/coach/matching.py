@@ -218,7 +218,12 @@ class AnchoredMatcher:
                 if pattern.needs:
                     ok = viable.get(id(pattern))
                     if ok is None:
-                        ok = viable[id(pattern)] = all(not need.isdisjoint(words) for need in pattern.needs)
+                        ok = True
+                        for need in pattern.needs:
+                            if need.isdisjoint(words):
+                                ok = False
+                                break
+                        viable[id(pattern)] = ok
                     if not ok:
                         continue
                 m = pattern.regex.match(text, start)
