@@ -18,8 +18,12 @@ sys.path.insert(0, str(ROOT))
 
 from actions.coach.engine import analyze, get_nlp  # noqa: E402
 
-SOURCES = [ROOT / "tests/coach/data/heldout_labelled.txt", ROOT / "tests/coach/data/heldout_positives.txt",
-           ROOT / "tests/coach/data/heldout_negatives.txt", ROOT.parent / "shared/eval/dev_utterances.txt"]
+SOURCES = [
+    ROOT / "tests/coach/data/heldout_labelled.txt",
+    ROOT / "tests/coach/data/heldout_positives.txt",
+    ROOT / "tests/coach/data/heldout_negatives.txt",
+    ROOT.parent / "shared/eval/dev_utterances.txt",
+]
 
 
 def load_messages() -> list[str]:
@@ -31,8 +35,11 @@ def load_messages() -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            out.append(line.split("|", 1)[1].strip() if ("|" in line and path.name.endswith("labelled.txt"))
-                       or "utterances" in path.name else line.strip())
+            out.append(
+                line.split("|", 1)[1].strip()
+                if ("|" in line and path.name.endswith("labelled.txt")) or "utterances" in path.name
+                else line.strip()
+            )
     return out
 
 

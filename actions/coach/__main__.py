@@ -17,11 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The process exit code.
     """
-    parser = argparse.ArgumentParser(prog="python -m actions.coach",
-                                     description="Flag directive language in trainee messages.")
+    parser = argparse.ArgumentParser(
+        prog="python -m actions.coach", description="Flag directive language in trainee messages."
+    )
     parser.add_argument("message", nargs="*", help="message(s) to analyse; reads stdin when none are given")
-    parser.add_argument("--jsonl", action="store_true",
-                        help="read one message per line from stdin, write one JSON object per line")
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one message per line from stdin, write one JSON object per line",
+    )
     parser.add_argument("--rules", action="store_true", help="also print the ids of the rules that fired")
     args = parser.parse_args(argv)
 

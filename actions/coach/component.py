@@ -1,8 +1,8 @@
 """spaCy components: a lookup lemmatizer for trainee text, and the directive-language coach.
 
-The coach matches rule patterns with a Matcher, reads where each match sits (``context.py``), keeps the matches
-whose conditions hold, and writes them to ``doc.spans["coach"]`` (label = category) and ``doc._.coach_flags``.
-Rule data is loaded in ``initialize``, not at import.
+The coach matches rule patterns with a Matcher, reads where each match sits (``context.py``), keeps the
+matches whose conditions hold, and writes them to ``doc.spans["coach"]`` (label = category) and
+``doc._.coach_flags``. Rule data is loaded in ``initialize``, not at import.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def make_coach_lemmatizer(nlp: Language, name: str) -> CoachLemmatizer:
 
 
 class CoachLemmatizer:
-    """Lower-case lookup lemmas from spacy-lookups-data, with overrides for informal writing ("u", "gotta")."""
+    """Lower-case lookup lemmas from spacy-lookups-data, with overrides for informal writing ("u")."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         """Create an uninitialised lemmatizer."""
@@ -55,13 +55,14 @@ class CoachLemmatizer:
         self.cache: dict[tuple[int, int], tuple[int, TokenView]] = {}
         self.lexicon: Lexicon | None = None
 
-    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
-                   lexicon: Lexicon | None = None) -> None:
+    def initialize(
+        self, get_examples: Any = None, *, nlp: Language | None = None, lexicon: Lexicon | None = None
+    ) -> None:
         """Load the lemma tables."""
         self.lexicon = lexicon or load_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``token.lemma_`` on every token, and keep the token views the coach reads in ``doc.user_data``."""
+        """Set ``token.lemma_`` on every token; keep the coach's token views in ``doc.user_data``."""
         cache = self.cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
@@ -116,8 +117,9 @@ class DirectiveCoach:
         self.lexicon: Lexicon | None = None
         self.view: LexiconView | None = None
 
-    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
-                   lexicon: Lexicon | None = None) -> None:
+    def initialize(
+        self, get_examples: Any = None, *, nlp: Language | None = None, lexicon: Lexicon | None = None
+    ) -> None:
         """Load categories, lexicon and rules, and compile their patterns."""
         base = self.data_dir
         self.categories = load_categories(base / "categories.yml" if base else None)
@@ -125,8 +127,12 @@ class DirectiveCoach:
         rules = load_rules(base / "rules" if base else None, self.categories)
         self.rules = {r.id: r for r in rules}
         lex = self.lexicon
-        self.view = LexiconView(lex.words.get("openers", frozenset()), lex.words["base_verbs"],
-                                lex.words.get("not_imperative", frozenset()), lex.words["adjectives"])
+        self.view = LexiconView(
+            lex.words.get("openers", frozenset()),
+            lex.words["base_verbs"],
+            lex.words.get("not_imperative", frozenset()),
+            lex.words["adjectives"],
+        )
         self.encoding = Encoding(lex.words)
         self.matcher = AnchoredMatcher(self.encoding)
         self.context_matcher = AnchoredMatcher(self.encoding)
@@ -145,8 +151,11 @@ class DirectiveCoach:
         toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
         encoded = self.encoding.encode(toks)
         rules = self.rules
-        candidates = [(key, s, e) for key, s, e in self.matcher(toks, encoded)
-                      if not rules[key].imperative or self._may_open_clause(toks, s)]
+        candidates = [
+            (key, s, e)
+            for key, s, e in self.matcher(toks, encoded)
+            if not rules[key].imperative or self._may_open_clause(toks, s)
+        ]
         flags: list[Flag] = []
         if candidates:
             excludes: dict[str, list[tuple[int, int]]] = {}
@@ -181,8 +190,12 @@ class DirectiveCoach:
         if s == 0:
             return True
         prev = toks[s - 1]
-        return prev[5] or prev[6] or prev[0] in CLAUSE_OPENERS or (self.view is not None and prev[0] in
-                                                                     self.view.openers)
+        return (
+            prev[5]
+            or prev[6]
+            or prev[0] in CLAUSE_OPENERS
+            or (self.view is not None and prev[0] in self.view.openers)
+        )
 
     def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext, excludes: Any) -> bool:
         sent = ctx.sentence_at(s)
@@ -195,7 +208,9 @@ class DirectiveCoach:
                 return False
         elif not _position_ok(rule.position, s, sent.content, ctx.content_starts):
             return False
-        blocked = rule.blocked_by if rule.blocked_by is not None else self.categories[rule.category].blocked_by
+        blocked = (
+            rule.blocked_by if rule.blocked_by is not None else self.categories[rule.category].blocked_by
+        )
         mask = 0
         for kind in blocked:
             mask |= FRAME_BITS[kind]
@@ -212,8 +227,9 @@ class DirectiveCoach:
                 action = extract_action(doc, ctx.imperatives.get(s, s), ctx.clause_end[s], verbs)
             else:
                 # the pattern may end on the action's first word ("you should SEE a counsellor")
-                action = extract_action(doc, e - 1, ctx.clause_end[s], verbs) or \
-                    extract_action(doc, e - 1, ctx.clause_end[s], verbs, nominal=True)
+                action = extract_action(doc, e - 1, ctx.clause_end[s], verbs) or extract_action(
+                    doc, e - 1, ctx.clause_end[s], verbs, nominal=True
+                )
             e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
         return Flag(rule, self.categories[rule.category], s, e, action)
 

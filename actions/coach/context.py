@@ -8,9 +8,8 @@ in the peer's voice ("it sounds like", "you feel", "you said") or make it tentat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -19,22 +18,148 @@ from .matching import TokenView, token_views
 TERMINAL_STR = ".!?…"
 TERMINAL_CHARS = frozenset(TERMINAL_STR)
 WEAK_BOUNDARIES = frozenset({",", ":", "(", ")", '"', "“", "”", "—", "–", "-", "--", "/", "*"})
-STRONG_BOUNDARIES = frozenset({";", "but", "and", "so", "because", "cos", "coz", "cause", "or", "though",
-                               "although", "whereas", "yet", "plus"})
+STRONG_BOUNDARIES = frozenset(
+    {
+        ";",
+        "but",
+        "and",
+        "so",
+        "because",
+        "cos",
+        "coz",
+        "cause",
+        "or",
+        "though",
+        "although",
+        "whereas",
+        "yet",
+        "plus",
+    }
+)
 BOUNDARIES = WEAK_BOUNDARIES | STRONG_BOUNDARIES
-SUBORDINATORS = frozenset({"if", "when", "whenever", "once", "before", "after", "until", "till", "next",
-                           "while", "whatever", "wherever", "as"})
-WH_WORDS = frozenset({"what", "how", "why", "where", "when", "who", "which", "whats", "hows", "whose", "whom"})
-AUX_INVERSION = frozenset({"do", "does", "did", "are", "is", "can", "could", "would", "will", "have", "has",
-                           "should", "shall", "were", "was", "may", "might", "am", "wo", "ca", "had"})
-SUBJECTS = frozenset({"you", "i", "he", "she", "it", "they", "we", "there", "that", "this", "u", "anyone",
-                      "anything", "someone", "something", "anybody", "somebody", "your", "things"})
-FINITE_AFTER_SUBJECT = frozenset({"is", "are", "was", "were", "'s", "'re", "will", "would", "can", "could",
-                                  "should", "must", "might", "may", "has", "have", "had", "do", "does", "did",
-                                  "'ll", "'d", "'ve", "shall", "seems", "sounds", "feels", "looks", "gets"})
-INVERTED_SUBJECTS = frozenset({"you", "u", "i", "he", "she", "they", "we", "anyone", "someone", "anybody",
-                               "somebody", "ya", "ye", "people", "things"})
-ADJECTIVE_FOLLOWERS = frozenset({"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"})
+SUBORDINATORS = frozenset(
+    {
+        "if",
+        "when",
+        "whenever",
+        "once",
+        "before",
+        "after",
+        "until",
+        "till",
+        "next",
+        "while",
+        "whatever",
+        "wherever",
+        "as",
+    }
+)
+WH_WORDS = frozenset(
+    {"what", "how", "why", "where", "when", "who", "which", "whats", "hows", "whose", "whom"}
+)
+AUX_INVERSION = frozenset(
+    {
+        "do",
+        "does",
+        "did",
+        "are",
+        "is",
+        "can",
+        "could",
+        "would",
+        "will",
+        "have",
+        "has",
+        "should",
+        "shall",
+        "were",
+        "was",
+        "may",
+        "might",
+        "am",
+        "wo",
+        "ca",
+        "had",
+    }
+)
+SUBJECTS = frozenset(
+    {
+        "you",
+        "i",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "there",
+        "that",
+        "this",
+        "u",
+        "anyone",
+        "anything",
+        "someone",
+        "something",
+        "anybody",
+        "somebody",
+        "your",
+        "things",
+    }
+)
+FINITE_AFTER_SUBJECT = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "'s",
+        "'re",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "must",
+        "might",
+        "may",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "'ll",
+        "'d",
+        "'ve",
+        "shall",
+        "seems",
+        "sounds",
+        "feels",
+        "looks",
+        "gets",
+    }
+)
+INVERTED_SUBJECTS = frozenset(
+    {
+        "you",
+        "u",
+        "i",
+        "he",
+        "she",
+        "they",
+        "we",
+        "anyone",
+        "someone",
+        "anybody",
+        "somebody",
+        "ya",
+        "ye",
+        "people",
+        "things",
+    }
+)
+ADJECTIVE_FOLLOWERS = frozenset(
+    {"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"}
+)
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8}
 
 
@@ -53,11 +178,24 @@ class Sentence:
 class MessageContext:
     """Structure of one message, computed once and queried per candidate match."""
 
-    __slots__ = ("doc", "sentences", "sent_of", "content_starts", "imperatives", "frame_mask",
-                 "invitations", "clause_end")
+    __slots__ = (
+        "doc",
+        "sentences",
+        "sent_of",
+        "content_starts",
+        "imperatives",
+        "frame_mask",
+        "invitations",
+        "clause_end",
+    )
 
-    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], lex: LexiconView,
-                 toks: Sequence[TokenView] | None = None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        spans: dict[str, list[tuple[int, int]]],
+        lex: LexiconView,
+        toks: Sequence[TokenView] | None = None,
+    ) -> None:
         """Analyse the message.
 
         Args:
@@ -76,7 +214,9 @@ class MessageContext:
         self.imperatives: dict[int, int] = {}
         self.frame_mask = [0] * n
         self.clause_end = [n] * n
-        self.invitations = {s for s, _ in spans.get("invitation", ())} | {s for s, _ in spans.get("farewell", ())}
+        self.invitations = {s for s, _ in spans.get("invitation", ())} | {
+            s for s, _ in spans.get("farewell", ())
+        }
         opener_ends: dict[int, int] = {}
         for s, e in spans.get("opener", ()):
             opener_ends[s] = max(e, opener_ends.get(s, 0))
@@ -107,8 +247,9 @@ class MessageContext:
                 joined = lowers[cb - 1] if cb > begin else ""
                 # "ring your mum and make up" joins two commands; "to love someone and be scared" doesn't
                 after_conj = strong and (joined not in ("and", "or", "plus") or prev_imperative)
-                imperative_ok = initial or after_conj or prev_lead in SUBORDINATORS \
-                    or prev_short  # "ok first thing, delete his number"
+                imperative_ok = (
+                    initial or after_conj or prev_lead in SUBORDINATORS or prev_short
+                )  # "ok first thing, delete his number"
                 prev_short = ce - cb <= 3 and not strong
                 prev_imperative = False
                 if imperative_ok and c not in self.invitations:
@@ -125,8 +266,9 @@ class MessageContext:
                     w = lowers[content0]
                     nxt = lowers[content0 + 1] if content0 + 1 < body_end else ""
                     # "what do you ...", "how's ..." ask; "what worked for me was ..." tells
-                    question = (w in WH_WORDS and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))) or (
-                        w in AUX_INVERSION and nxt in SUBJECTS)
+                    question = (
+                        w in WH_WORDS and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))
+                    ) or (w in AUX_INVERSION and nxt in SUBJECTS)
             self.sentences.append(Sentence(begin, content0, body_end, end, question, tag))
         self._mark_frames(spans, lowers)
 
@@ -157,8 +299,13 @@ class LexiconView:
 
     __slots__ = ("openers", "base_verbs", "not_imperative", "adjectives")
 
-    def __init__(self, openers: frozenset[str], base_verbs: frozenset[str], not_imperative: frozenset[str],
-                 adjectives: frozenset[str]) -> None:
+    def __init__(
+        self,
+        openers: frozenset[str],
+        base_verbs: frozenset[str],
+        not_imperative: frozenset[str],
+        adjectives: frozenset[str],
+    ) -> None:
         """Hold the word lists."""
         self.openers = openers
         self.base_verbs = base_verbs
@@ -209,8 +356,14 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     return out
 
 
-def _skip_openers(toks: Sequence[TokenView], lowers: list[str], cb: int, ce: int, opener_ends: dict[int, int],
-                  openers: frozenset[str]) -> int:
+def _skip_openers(
+    toks: Sequence[TokenView],
+    lowers: list[str],
+    cb: int,
+    ce: int,
+    opener_ends: dict[int, int],
+    openers: frozenset[str],
+) -> int:
     c = cb
     while c < ce:
         if c in opener_ends:
@@ -222,8 +375,9 @@ def _skip_openers(toks: Sequence[TokenView], lowers: list[str], cb: int, ce: int
     return c
 
 
-def _imperative_verb(lowers: list[str], toks: Sequence[TokenView], c: int, ce: int, lex: LexiconView,
-                     initial: bool = True) -> int | None:
+def _imperative_verb(
+    lowers: list[str], toks: Sequence[TokenView], c: int, ce: int, lex: LexiconView, initial: bool = True
+) -> int | None:
     """Index of the verb if the clause starting at ``c`` is an imperative, else None."""
     w = lowers[c]
     if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and toks[c + 1][2] == "not":
@@ -235,7 +389,9 @@ def _imperative_verb(lowers: list[str], toks: Sequence[TokenView], c: int, ce: i
     if w not in lex.base_verbs or w in lex.not_imperative:
         return None
     if not initial and w in lex.adjectives:
-        return None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
+        return (
+            None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
+        )
     if toks[c][3][:1].isupper() and c > 0 and not _is_terminal(toks[c - 1][3]) and not toks[c - 1][5]:
         return None  # a capitalised word mid-sentence is a name, not a verb
     nxt = lowers[c + 1] if c + 1 < ce else ""
@@ -245,8 +401,14 @@ def _imperative_verb(lowers: list[str], toks: Sequence[TokenView], c: int, ce: i
         return None  # "Fine if not.", "Right, so ..." : an adjective, not a command
     if nxt in FINITE_AFTER_SUBJECT:
         return None  # "Time is ...", "People say ..." read as subject + verb
-    if nxt and nxt not in lex.base_verbs and nxt.endswith("s") and toks[c + 1][1] in lex.base_verbs \
-            and toks[c + 1][1] != nxt and nxt not in ("yourself", "us", "this", "his", "was", "is", "as"):
+    if (
+        nxt
+        and nxt not in lex.base_verbs
+        and nxt.endswith("s")
+        and toks[c + 1][1] in lex.base_verbs
+        and toks[c + 1][1] != nxt
+        and nxt not in ("yourself", "us", "this", "his", "was", "is", "as")
+    ):
         return None  # "Time heals ..." : subject + third-person verb
     if w == "let" and nxt in ("'s", "us", "me"):
         return None

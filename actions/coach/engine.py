@@ -65,17 +65,19 @@ def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
     """Turn a processed doc into the public JSON shape."""
     flags = []
     for f in doc._.coach_flags or ():
-        span = doc[f.start:f.end]
+        span = doc[f.start : f.end]
         start = span.start_char
         end = span.end_char
-        flags.append({
-            "category": f.category.id,
-            "start": start,
-            "end": end,
-            "text": text[start:end],
-            "explanation": f.rule.explanation or f.category.explanation,
-            "rephrasings": fill(f.rule.rephrasings or f.category.rephrasings, f.action),
-        })
+        flags.append(
+            {
+                "category": f.category.id,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "explanation": f.rule.explanation or f.category.explanation,
+                "rephrasings": fill(f.rule.rephrasings or f.category.rephrasings, f.action),
+            }
+        )
     return {"text": text, "directive": bool(flags), "flags": flags}
 
 

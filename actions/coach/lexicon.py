@@ -12,7 +12,9 @@ from spacy.lookups import Table, load_lookups
 from .matching import WordList
 from .rules import DATA_DIR, RuleError
 
-MODALS = frozenset({"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"})
+MODALS = frozenset(
+    {"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"}
+)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """An anchored token-pattern matcher for spaCy's Matcher pattern language (the subset the rule data uses).
 
-spaCy's ``Matcher`` starts every pattern at every token, so its cost grows with (patterns x tokens); with several
-hundred rule and context patterns it took over 0.5 ms a message. Here each pattern is compiled to a regular
-expression over a one-line-per-token encoding of the message, indexed by the words its first token accepts, and
-tried only where it can start and only when the message holds the words it needs. Patterns are written, validated
-and documented exactly as for spaCy's Matcher; ``tests/coach`` checks both matchers agree on every rule example.
+spaCy's ``Matcher`` starts every pattern at every token, so its cost grows with (patterns x tokens); with
+several hundred rule and context patterns it took over 0.5 ms a message. Here each pattern is compiled to a
+regular expression over a one-line-per-token encoding of the message, indexed by the words its first token
+accepts, and tried only where it can start and only when the message holds the words it needs. Patterns are
+written, validated and documented exactly as for spaCy's Matcher; ``tests/coach`` checks both matchers agree
+on every rule example.
 
-Supported token keys: LOWER, LEMMA, NORM, ORTH/TEXT, IS_ALPHA, IS_PUNCT, IS_SPACE, OP; values: a string, a bool,
-or a dict with IN, NOT_IN, REGEX. A named word list ("@name" in the data) is a :class:`WordList`, matched by a
-class code in the encoding instead of spelling out thousands of words.
+Supported token keys: LOWER, LEMMA, NORM, ORTH/TEXT, IS_ALPHA, IS_PUNCT, IS_SPACE, OP; values: a string, a
+bool, or a dict with IN, NOT_IN, REGEX. A named word list ("@name" in the data) is a :class:`WordList`,
+matched by a class code in the encoding instead of spelling out thousands of words.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from spacy.tokens import Doc
 
 from .rules import RuleError
 
-TokenView = tuple[str, str, str, str, bool, bool, bool]  # lower, lemma, norm, text, is_alpha, is_punct, is_space
+# lower, lemma, norm, text, is_alpha, is_punct, is_space
+TokenView = tuple[str, str, str, str, bool, bool, bool]
 Encoded = tuple[str, list[int], dict[int, int], list[str]]  # text, token starts, token by end offset, classes
 FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
@@ -43,7 +45,7 @@ class WordList(list):  # type: ignore[type-arg]
 
 
 class Encoding:
-    """Turns a message into one line per token: ``lower TAB lemma TAB norm TAB text TAB flags TAB classes``."""
+    """Turns a message into one line per token: lower, lemma, norm, text, flags, classes (tab-separated)."""
 
     def __init__(self, lists: dict[str, frozenset[str]]) -> None:
         """Assign a class code to every named word list.
@@ -104,14 +106,20 @@ class CompiledPattern:
 
     __slots__ = ("key", "regex", "follow", "needs")
 
-    def __init__(self, key: str, regex: re.Pattern[str], follow: frozenset[str] | None,
-                 needs: tuple[frozenset[str], ...]) -> None:
+    def __init__(
+        self,
+        key: str,
+        regex: re.Pattern[str],
+        follow: frozenset[str] | None,
+        needs: tuple[frozenset[str], ...],
+    ) -> None:
         """Hold the compiled pattern.
 
         Args:
             key: What matches are reported under.
             regex: The pattern over the encoding.
-            follow: The lower-case words the token after the first may be, when that is known (a cheap filter).
+            follow: The lower-case words the token after the first may be, when that is known (a cheap
+            filter).
             needs: For each later required token with a fixed word list, that list: a message must contain a
                 word of each before the pattern is tried at all.
         """
@@ -177,7 +185,9 @@ class AnchoredMatcher:
         else:
             self.index[slot].setdefault(word, []).append(pattern)
 
-    def __call__(self, toks: Sequence[TokenView], encoded: Encoded | None = None) -> list[tuple[str, int, int]]:
+    def __call__(
+        self, toks: Sequence[TokenView], encoded: Encoded | None = None
+    ) -> list[tuple[str, int, int]]:
         """All matches: for each key and start, the longest end (like spaCy's ``greedy="LONGEST"`` per start).
 
         Args:
@@ -250,8 +260,10 @@ class AnchoredMatcher:
                     fields[FIELDS[key]] = field
                 class_parts.extend(cls)
             else:
-                raise RuleError(f"{where}: token key {key!r} is not supported; use one of "
-                                f"{sorted(FIELDS) + sorted(FLAGS)}")
+                raise RuleError(
+                    f"{where}: token key {key!r} is not supported; use one of "
+                    f"{sorted(FIELDS) + sorted(FLAGS)}"
+                )
         body = "".join(class_parts) + "\t".join([*fields, "".join(flags), ANY_FIELD]) + "\n"
         lo, hi = _quantifier(tok.get("OP"))
         if lo == hi == 1:

@@ -10,9 +10,20 @@ from .engine import get_nlp
 FIRST_PERSON = frozenset({"i", "my", "me"})
 REFLECTIVE_MASK = FRAME_BITS["reflective"] | FRAME_BITS["peer_mind"]
 OPEN_STARTS = WH_WORDS - {"why"} | {"tell", "say", "describe", "walk", "talk"}
-PERMISSION = ("would it help if i", "would you like to hear", "would you like me to", "is it okay if i",
-              "is it ok if i", "can i share", "could i share", "would it be okay if i", "may i share",
-              "do you mind if i", "would it be ok if i", "would it be alright if i")
+PERMISSION = (
+    "would it help if i",
+    "would you like to hear",
+    "would you like me to",
+    "is it okay if i",
+    "is it ok if i",
+    "can i share",
+    "could i share",
+    "would it be okay if i",
+    "may i share",
+    "do you mind if i",
+    "would it be ok if i",
+    "would it be alright if i",
+)
 
 
 def listening_moves(text: str) -> list[str]:
@@ -43,9 +54,12 @@ def listening_moves(text: str) -> list[str]:
         elif sent.content in ctx.invitations:
             moves.append("invitation")
         elif any(ctx.framed(i, REFLECTIVE_MASK) for i in range(sent.content, sent.body_end)) or (
-                first == "you" and _feels(doc, sent.content, sent.body_end)):
+            first == "you" and _feels(doc, sent.content, sent.body_end)
+        ):
             moves.append("reflection")
-        elif first in ("i", "my", "when") and any(t.lower_ in FIRST_PERSON for t in doc[sent.content:sent.body_end]):
+        elif first in ("i", "my", "when") and any(
+            t.lower_ in FIRST_PERSON for t in doc[sent.content : sent.body_end]
+        ):
             moves.append("self_disclosure")
     seen: list[str] = []
     for m in moves:

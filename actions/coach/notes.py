@@ -41,7 +41,9 @@ def render_report(analysis: dict[str, Any]) -> str:
     """A readable analysis for the command line."""
     if not analysis["flags"]:
         return f"{analysis['text']!r}\n  No directive language found. Nice listening."
-    return f"{analysis['text']!r}\n" + "\n".join("  " + line for line in render_note(analysis, 12).splitlines())
+    return f"{analysis['text']!r}\n" + "\n".join(
+        "  " + line for line in render_note(analysis, 12).splitlines()
+    )
 
 
 _CATEGORIES: list[Any] = []

@@ -7,15 +7,86 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-SLOT_STOP = frozenset({"because", "cos", "coz", "cause", "but", "or", "so", "if", "before", "and", "then",
-                       "otherwise", "unless", "though", "although", "instead", "asap", "okay", "ok", "please",
-                       "lol", "haha", "tbh", "honestly"})
+SLOT_STOP = frozenset(
+    {
+        "because",
+        "cos",
+        "coz",
+        "cause",
+        "but",
+        "or",
+        "so",
+        "if",
+        "before",
+        "and",
+        "then",
+        "otherwise",
+        "unless",
+        "though",
+        "although",
+        "instead",
+        "asap",
+        "okay",
+        "ok",
+        "please",
+        "lol",
+        "haha",
+        "tbh",
+        "honestly",
+    }
+)
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "'m", "i'm", "we", "us", "our"})
 MAX_SLOT_TOKENS = 10
-DOUBLED = frozenset({"stop", "get", "set", "put", "let", "sit", "run", "cut", "shut", "quit", "plan", "chat",
-                     "hug", "jog", "shop", "drop", "grab", "step", "skip", "nag", "beg", "rob", "swim", "begin",
-                     "forget", "admit", "commit", "regret", "submit", "omit", "refer", "prefer", "hit", "spit",
-                     "slip", "trip", "grip", "dig", "nap", "tap", "wrap", "clap", "ban", "bet", "pat", "rub"})
+DOUBLED = frozenset(
+    {
+        "stop",
+        "get",
+        "set",
+        "put",
+        "let",
+        "sit",
+        "run",
+        "cut",
+        "shut",
+        "quit",
+        "plan",
+        "chat",
+        "hug",
+        "jog",
+        "shop",
+        "drop",
+        "grab",
+        "step",
+        "skip",
+        "nag",
+        "beg",
+        "rob",
+        "swim",
+        "begin",
+        "forget",
+        "admit",
+        "commit",
+        "regret",
+        "submit",
+        "omit",
+        "refer",
+        "prefer",
+        "hit",
+        "spit",
+        "slip",
+        "trip",
+        "grip",
+        "dig",
+        "nap",
+        "tap",
+        "wrap",
+        "clap",
+        "ban",
+        "bet",
+        "pat",
+        "rub",
+    }
+)
 NO_ELISION = frozenset({"be", "see", "flee", "agree", "free", "knee", "dye", "eye", "hoe", "toe", "canoe"})
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -36,8 +107,9 @@ def gerund(verb: str) -> str:
     return v + "ing"
 
 
-def extract_action(doc: Doc, start: int, end: int, base_verbs: frozenset[str],
-                   nominal: bool = False) -> tuple[str, str] | None:
+def extract_action(
+    doc: Doc, start: int, end: int, base_verbs: frozenset[str], nominal: bool = False
+) -> tuple[str, str] | None:
     """Read the action a directive proposes, as (base form, gerund form).
 
     Args:
@@ -60,8 +132,12 @@ def extract_action(doc: Doc, start: int, end: int, base_verbs: frozenset[str],
             return None
         toks.append(tok)
     while toks and toks[0].lower_ in ("to", "just", "really", "definitely", "maybe", "simply", "try", "and"):
-        if toks[0].lower_ == "try" and len(toks) > 1 and toks[1].lower_ != "to" and not toks[1].lower_.endswith(
-                "ing"):
+        if (
+            toks[0].lower_ == "try"
+            and len(toks) > 1
+            and toks[1].lower_ != "to"
+            and not toks[1].lower_.endswith("ing")
+        ):
             break
         toks = toks[1:]
     if not toks or len(toks) > MAX_SLOT_TOKENS:

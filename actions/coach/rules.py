@@ -122,8 +122,9 @@ def load_rules(rules_dir: Path | None = None, categories: dict[str, Category] | 
     return rules
 
 
-def _parse_rule(raw: dict[str, Any], file_category: str | None, path: Path,
-                categories: dict[str, Category]) -> Rule:
+def _parse_rule(
+    raw: dict[str, Any], file_category: str | None, path: Path, categories: dict[str, Category]
+) -> Rule:
     rid = raw.get("id")
     where = f"{path.name}: rule {rid!r}"
     if not rid or not isinstance(rid, str):
@@ -138,8 +139,11 @@ def _parse_rule(raw: dict[str, Any], file_category: str | None, path: Path,
     position = cond.get("position", "clause_start")
     mood = cond.get("mood", "statement")
     slot = raw.get("slot", "after")
-    for name, value, allowed in (("where.position", position, POSITIONS), ("where.mood", mood, MOODS),
-                                 ("slot", slot, SLOTS)):
+    for name, value, allowed in (
+        ("where.position", position, POSITIONS),
+        ("where.mood", mood, MOODS),
+        ("slot", slot, SLOTS),
+    ):
         if value not in allowed:
             raise RuleError(f"{where}: {name} is {value!r}; use one of {list(allowed)}")
     blocked = cond.get("blocked_by")

@@ -15,8 +15,18 @@ from actions.coach import analyze, listening_moves, render_note
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev_utterances.txt"
 FLAG_KEYS = {"category", "start", "end", "text", "explanation", "rephrasings"}
-ODD_INPUT = ["", "   ", "x" * 10_000, "😭😭😭", "Je ne sais pas quoi faire.", "<script>alert(1)</script>",
-             "/unknowncommand", "you should " * 2000, "\u200b\n\t", "?!?!"]
+ODD_INPUT = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "😭😭😭",
+    "Je ne sais pas quoi faire.",
+    "<script>alert(1)</script>",
+    "/unknowncommand",
+    "you should " * 2000,
+    "\u200b\n\t",
+    "?!?!",
+]
 
 
 def test_analysis_has_the_public_shape() -> None:
@@ -27,9 +37,11 @@ def test_analysis_has_the_public_shape() -> None:
     flag = result["flags"][0]
     assert set(flag) == FLAG_KEYS
     assert flag["category"] == "advising"
-    assert text[flag["start"]:flag["end"]] == flag["text"] == "you should see a counsellor"
-    assert flag["rephrasings"][0] == ("I have a thought about seeing a counsellor. Would you like to hear it, "
-                                      "or would you rather keep talking?")
+    assert text[flag["start"] : flag["end"]] == flag["text"] == "you should see a counsellor"
+    assert flag["rephrasings"][0] == (
+        "I have a thought about seeing a counsellor. Would you like to hear it, "
+        "or would you rather keep talking?"
+    )
     json.dumps(result)
 
 
@@ -47,13 +59,16 @@ def test_odd_input_gives_a_result(text: str) -> None:
         assert 0 <= flag["start"] < flag["end"] <= len(text)
 
 
-@pytest.mark.parametrize(("text", "moves"), [
-    ("What's been on your mind this week?", ["open_question"]),
-    ("Did anything good happen today?", ["closed_question"]),
-    ("It sounds like that really hurt.", ["reflection"]),
-    ("Would you like to hear what worked for me?", ["asking_permission", "closed_question"]),
-    ("You should see a counsellor.", []),
-])
+@pytest.mark.parametrize(
+    ("text", "moves"),
+    [
+        ("What's been on your mind this week?", ["open_question"]),
+        ("Did anything good happen today?", ["closed_question"]),
+        ("It sounds like that really hurt.", ["reflection"]),
+        ("Would you like to hear what worked for me?", ["asking_permission", "closed_question"]),
+        ("You should see a counsellor.", []),
+    ],
+)
 def test_listening_moves(text: str, moves: list[str]) -> None:
     assert listening_moves(text) == moves
 
@@ -66,8 +81,15 @@ def test_render_note_names_the_coach_and_offers_rephrasings() -> None:
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "actions.coach", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "actions.coach", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_cli_jsonl_writes_one_object_per_line_in_order() -> None:
@@ -95,7 +117,9 @@ def _labelled(path: Path) -> list[tuple[list[str], str]]:
     return items
 
 
-@pytest.mark.parametrize("path", [DEV_SET, ROOT / "tests/coach/data/heldout_labelled.txt"], ids=["dev", "heldout"])
+@pytest.mark.parametrize(
+    "path", [DEV_SET, ROOT / "tests/coach/data/heldout_labelled.txt"], ids=["dev", "heldout"]
+)
 def test_labelled_sets_stay_above_the_floor(path: Path) -> None:
     if not path.exists():
         pytest.fail(f"{path} is missing: ../shared must sit beside the checkout")

@@ -8,8 +8,20 @@ from actions.coach import analyze
 from actions.coach.engine import rule_ids
 from actions.coach.rules import load_categories, load_rules
 
-CATEGORY_IDS = {"ordering", "advising", "warning", "moralizing", "lecturing", "judging", "labeling",
-                "interpreting", "minimizing", "expert_positioning", "interrogating", "diverting"}
+CATEGORY_IDS = {
+    "ordering",
+    "advising",
+    "warning",
+    "moralizing",
+    "lecturing",
+    "judging",
+    "labeling",
+    "interpreting",
+    "minimizing",
+    "expert_positioning",
+    "interrogating",
+    "diverting",
+}
 RULES = load_rules()
 FLAG_CASES = [(r.id, r.category, text) for r in RULES for text in r.flag_examples]
 PASS_CASES = [(r.id, text) for r in RULES for text in r.pass_examples]
