@@ -169,6 +169,11 @@ class ActionStartScenario(SafeAction):
                                               "your conversation is still open.")
             return events
 
+        if not state.practice_active(tracker) and tracker.get_slot(state.SCENARIO):
+            # After /end, "thanks" or "ok" must not quietly open a new conversation.
+            dispatcher.utter_message(text="That conversation has ended. Type /start to begin a new one, "
+                                          "or /feedback to see your summary again.")
+            return []
         # The trainee started talking before choosing anyone: start the one they named, if any
         # ("Sam"), else the first.
         named = resolve_choice(text) if len(text.split()) <= MAX_CHOICE_WORDS else None

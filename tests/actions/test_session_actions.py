@@ -103,6 +103,14 @@ def test_naming_a_scenario_before_choosing_starts_it_without_a_lead_in():
     assert slot_events(events)["scenario"] == SAM.id
 
 
+def test_talking_after_the_end_does_not_start_a_new_conversation():
+    ended = {"practice_active": False, "scenario": SAM.id, "coach_log": LOG}
+    messages, events = run(ActionStartScenario(), make_tracker("thanks Sam", slots=ended))
+
+    assert messages[0]["text"].startswith("That conversation has ended.")
+    assert events == []
+
+
 def test_empty_message_before_choosing_gets_the_welcome():
     messages, events = run(ActionStartScenario(), make_tracker("  "))
 
