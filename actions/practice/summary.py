@@ -15,7 +15,8 @@ from typing import Any
 QUOTE_CHARS = 160
 
 _MOVE_NAMES = {"open_question": ("open question", "open questions"),
-               "reflection": ("reflection", "reflections")}
+               "reflection": ("reflection", "reflections"),
+               "invitation": ("invitation to say more", "invitations to say more")}
 
 
 @dataclass
@@ -107,7 +108,8 @@ def render_summary(summary: Summary, peer_name: str, *, heading: str,
                      f"{peer_name} in charge.")
     strengths = [_plural(summary.moves[m], *_MOVE_NAMES[m]) for m in _MOVE_NAMES if summary.moves[m]]
     if strengths:
-        lines.append(f"- Going well: {' and '.join(strengths)}. That's what helps {peer_name} open up.")
+        listed = strengths[0] if len(strengths) == 1 else f"{', '.join(strengths[:-1])} and {strengths[-1]}"
+        lines.append(f"- Going well: {listed}. That's what helps {peer_name} open up.")
     else:
         lines.append("- Something to try: an open question (\"What's that been like?\") or saying back "
                      "a feeling you heard.")

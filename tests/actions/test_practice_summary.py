@@ -65,3 +65,10 @@ def test_summary_quotes_notes_held_back_in_quiet_mode_first():
     ]
     summary = summarize(log, max_examples=1)
     assert [e["rephrasing"] for e in summary.examples] == ["not seen"]
+
+
+def test_strengths_list_reads_naturally():
+    log = [{"turn": i, "text": "x", "directive": False, "flags": [], "moves": moves}
+           for i, moves in enumerate([["open_question"], ["reflection"], ["invitation"], ["open_question"]])]
+    text = render_summary(summarize(log), "Sam", heading="H")
+    assert "Going well: 2 open questions, 1 reflection and 1 invitation to say more." in text
