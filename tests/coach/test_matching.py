@@ -1,0 +1,79 @@
+"""The anchored matcher agrees with spaCy's Matcher on the rule data, and compiles the pattern language."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.matcher import Matcher
+
+from actions.coach.engine import _process, get_nlp
+from actions.coach.matching import AnchoredMatcher, Encoding, token_views
+from actions.coach.rules import RuleError, load_rules
+
+RULES = load_rules()
+TEXTS = sorted({t for r in RULES for t in (*r.flag_examples, *r.pass_examples)})
+
+
+def _longest_by_start(matches: list[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
+    best: dict[tuple[str, int], int] = {}
+    for key, s, e in matches:
+        best[(key, s)] = max(e, best.get((key, s), 0))
+    return best
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_anchored_matcher_agrees_with_spacy(rule) -> None:  # type: ignore[no-untyped-def]
+    nlp = get_nlp()
+    lexicon = nlp.get_pipe("directive_coach").lexicon
+    patterns = [lexicon.expand(list(p), rule.id) for p in rule.patterns]
+    spacy_matcher = Matcher(nlp.vocab)
+    spacy_matcher.add(rule.id, patterns)
+    ours = AnchoredMatcher(Encoding(lexicon.words))
+    ours.add(rule.id, patterns)
+    for text in TEXTS:
+        doc = _process(nlp, text)
+        expected = _longest_by_start([(rule.id, s, e) for _, s, e in spacy_matcher(doc)])
+        assert _longest_by_start(ours(token_views(doc))) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "spans"),
+    [
+        (
+            [{"LOWER": "you"}, {"LOWER": {"IN": ["really", "just"]}, "OP": "*"}, {"LOWER": "should"}],
+            "You really just should. you should",
+            [(0, 4), (5, 7)],
+        ),
+        (
+            [{"LOWER": "at"}, {"LOWER": "least"}, {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["for"]}}],
+            "At least for me. At least you tried",
+            [(5, 8)],
+        ),
+        (
+            [{"LOWER": {"IN": ["what", "how"]}}, {"LOWER": "about"}, {"LOWER": {"REGEX": "^[a-z]{2,}ing$"}}],
+            "What about trying? How about you?",
+            [(0, 3)],
+        ),
+        (
+            [{"LOWER": "it", "OP": "?"}, {"LEMMA": "sound"}, {"LOWER": "like"}],
+            "It sounds like that. Sounds like you",
+            [(0, 3), (1, 3), (5, 7)],
+        ),
+        ([{"ORTH": ","}, {"LOWER": "right"}], "You know, right?", [(2, 4)]),
+        ([{"LOWER": "why"}, {"IS_ALPHA": True, "OP": "{1,2}"}, {"ORTH": "?"}], "why did you? why?", [(0, 4)]),
+    ],
+)
+def test_pattern_language(pattern: list[dict], text: str, spans: list[tuple[int, int]]) -> None:  # type: ignore[type-arg]
+    nlp = get_nlp()
+    matcher = AnchoredMatcher(Encoding({}))
+    matcher.add("k", [pattern])
+    found = sorted((s, e) for _, s, e in matcher(token_views(_process(nlp, text))))
+    assert found == spans
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [[{"LOWER": "x", "OP": "!"}], [{"POS": "VERB"}], [{"LOWER": {"FUZZY": "x"}}], [{"LOWER": 3}]],
+)
+def test_unsupported_patterns_are_reported(pattern: list[dict]) -> None:  # type: ignore[type-arg]
+    with pytest.raises(RuleError):
+        AnchoredMatcher(Encoding({})).add("k", [pattern])
