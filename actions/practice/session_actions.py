@@ -209,7 +209,8 @@ class ActionSetCoachMode(SafeAction):
             text = ("Okay, the coach will stay quiet and save its notes for /feedback and /end. "
                     "Type /coach_live to have them as you go again.")
         else:
-            held = sum(1 for e in state.coach_log(tracker) if e.get("held"))
+            # Praise held back in quiet mode is not worth announcing; flagged messages are.
+            held = sum(1 for e in state.coach_log(tracker) if e.get("held") and e.get("directive"))
             text = "The coach is back on and will comment as you go."
             if held:
                 text += (f" It saved {held} {'note' if held == 1 else 'notes'} while it was quiet; "

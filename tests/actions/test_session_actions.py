@@ -210,7 +210,8 @@ def test_coach_quiet_then_live():
     assert slot_events(events) == {"coach_mode": "quiet"}
     assert "quiet" in messages[0]["text"] and "Sam" in messages[0]["text"]
 
-    held = [entry(1, "You should go.", flags=[("advising", "?")], held=True)]
+    held = [entry(1, "You should go.", flags=[("advising", "?")], held=True),
+            entry(2, "What happened?", moves=["open_question"], held=True)]
     messages, events = run(ActionSetCoachMode(), practice_tracker(
         "turn the coach on", {"coach_mode": "quiet", "coach_log": held}, intent="coach_live"))
     assert slot_events(events) == {"coach_mode": "live"}
