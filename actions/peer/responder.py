@@ -1,8 +1,9 @@
 """How the simple peer answers a trainee message: pure functions, no Rasa types.
 
 The peer withdraws or pushes back when the coach flagged the message (with a line for the flag's
-category when the scenario has one), opens up a disclosure layer on an open question or a reflection,
-and otherwise says a neutral line. No line repeats while unused alternatives remain.
+category when the scenario has one), opens up a disclosure layer on an open question, a reflection or
+an invitation (after a directive message, the first such move only wins back the current layer), and
+otherwise says a neutral line. No line repeats while unused alternatives remain.
 """
 
 from __future__ import annotations
@@ -135,12 +136,19 @@ def peer_reply(
     if reaction == "directive":
         pools = [f"reactions.categories.{category}", "reactions.directive"] if category else []
         pools = pools or ["reactions.directive"]
+        # Told what to do, the peer holds back: the next listening move only wins back where they
+        # were, and the one after that goes deeper again.
+        state["guarded"] = True
     elif reaction == "open_up":
-        layer = min(layer + 1, deepest)
+        if state.pop("guarded", False):
+            pools = [f"layers.{layer}"]
+        else:
+            layer = min(layer + 1, deepest)
+            pools = []
         # The new layer first, then unused lines from the layers just above it: a listening trainee
         # never hears filler while the peer still has something to say. Surface small talk is left
         # out once past it, since it would read as the peer closing up again.
-        pools = [f"layers.{i}" for i in range(layer, 0, -1)] or ["layers.0"]
+        pools += [f"layers.{i}" for i in range(layer, 0, -1)] or ["layers.0"]
         pools.append("reactions.neutral")
     elif reaction in {"empty", "long", "goodbye"}:
         pools = [f"reactions.{reaction}", "reactions.neutral"]

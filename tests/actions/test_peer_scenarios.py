@@ -104,3 +104,20 @@ def test_invitations_open_up_but_closed_questions_do_not():
                         state={"layer": 0}, used=[], seed="s")
     assert invited.reaction == "open_up" and invited.state["layer"] == 1
     assert closed.reaction == "neutral" and closed.state["layer"] == 0
+
+
+def test_after_a_directive_message_listening_first_wins_back_the_current_layer():
+    sam = load_scenarios()[0]
+    clean = {"directive": False, "flags": []}
+    advice = {"directive": True, "flags": [{"category": "advising", "rephrasing": "r"}]}
+    state, used = {"layer": 2}, []
+    told = peer_reply(sam, text="You should tell a teacher.", analysis=advice, moves=[], state=state,
+                      used=used, seed="s1")
+    assert told.reaction == "directive" and told.state == {"layer": 2, "guarded": True}
+    repaired = peer_reply(sam, text="What's it like?", analysis=clean, moves=["open_question"],
+                          state=told.state, used=told.used, seed="s2")
+    assert repaired.state == {"layer": 2}
+    assert repaired.text in sam.pool("layers.2")
+    deeper = peer_reply(sam, text="Sounds lonely.", analysis=clean, moves=["reflection"],
+                        state=repaired.state, used=repaired.used, seed="s3")
+    assert deeper.state == {"layer": 3}
