@@ -24,8 +24,10 @@ VIEWS_KEY = "coach.token_views"
 CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
 
+FLAGS_KEY = "coach.flags"
 if not Doc.has_extension("coach_flags"):
-    Doc.set_extension("coach_flags", default=None)
+    # read from user_data: setting an extension attribute costs as much as a rule match
+    Doc.set_extension("coach_flags", getter=lambda doc: doc.user_data.get(FLAGS_KEY, []))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +170,9 @@ class DirectiveCoach:
                 if self._holds(rule, s, e, ctx, excludes.get(rule_id, ())):
                     flags.append(self._flag(doc, rule, s, e, ctx))
             flags = _resolve(flags)
-        doc._.coach_flags = flags
-        doc.spans[self.spans_key] = [Span(doc, f.start, f.end, label=f.category.id) for f in flags]
+        doc.user_data[FLAGS_KEY] = flags
+        if flags:
+            doc.spans[self.spans_key] = [Span(doc, f.start, f.end, label=f.category.id) for f in flags]
         return doc
 
     def context(self, doc: Doc) -> MessageContext:

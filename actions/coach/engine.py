@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import component  # noqa: F401  (registers the factories)
+from .component import FLAGS_KEY
 from .lexicon import load_lexicon
 from .rephrase import fill
 
@@ -64,7 +65,7 @@ def analyze_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[dict[s
 def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
     """Turn a processed doc into the public JSON shape."""
     flags = []
-    for f in doc._.coach_flags or ():
+    for f in doc.user_data.get(FLAGS_KEY, ()):
         span = doc[f.start : f.end]
         start = span.start_char
         end = span.end_char

@@ -104,7 +104,7 @@ def _clean(field: str) -> str:
 class CompiledPattern:
     """One token pattern compiled to a regular expression over the encoding."""
 
-    __slots__ = ("key", "regex", "follow", "needs")
+    __slots__ = ("key", "regex", "follow", "needs", "trivial")
 
     def __init__(
         self,
@@ -127,6 +127,7 @@ class CompiledPattern:
         self.regex = regex
         self.follow = follow
         self.needs = needs
+        self.trivial = False  # one token, tested by its anchor alone: found means matched
 
 
 class AnchoredMatcher:
@@ -158,6 +159,8 @@ class AnchoredMatcher:
             for variant in _required_first(list(pattern)):
                 source = "".join(self._token_regex(tok, key) for tok in variant)
                 compiled = CompiledPattern(key, re.compile(source), _follow(variant), _needs(variant))
+                first = variant[0]
+                compiled.trivial = len(variant) == 1 and _anchor_only(first)
                 self._index(compiled, variant[0])
                 self.size += 1
 
@@ -236,6 +239,11 @@ class AnchoredMatcher:
                         viable[id(pattern)] = ok
                     if not ok:
                         continue
+                if pattern.trivial:
+                    end = i + 1
+                    if end > best.get((pattern.key, i), i):
+                        best[(pattern.key, i)] = end
+                    continue
                 m = pattern.regex.match(text, start)
                 if m is not None:
                     end = ends.get(m.end(), 0)
@@ -301,6 +309,14 @@ class AnchoredMatcher:
                 else:
                     head += f"(?!(?:{alts})\t)"
         return head + body, cls
+
+
+def _anchor_only(tok: dict[str, Any]) -> bool:
+    """Whether finding a token through the index already proves it matches (one plain word test)."""
+    if len(tok) != 1:
+        return False
+    (key, value), = tok.items()
+    return key in FIELDS and (isinstance(value, str) or (isinstance(value, dict) and set(value) == {"IN"}))
 
 
 def token_views(doc: Doc) -> list[TokenView]:

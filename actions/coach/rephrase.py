@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 from spacy.tokens import Doc
@@ -91,6 +92,11 @@ NO_ELISION = frozenset({"be", "see", "flee", "agree", "free", "knee", "dye", "ey
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+@lru_cache(maxsize=1024)
+def _placeholders(template: str) -> tuple[str, ...]:
+    return tuple(PLACEHOLDER.findall(template))
+
+
 def gerund(verb: str) -> str:
     """The -ing form of an English verb in base form ("take" -> "taking", "stop" -> "stopping")."""
     v = verb.lower()
@@ -164,19 +170,22 @@ def _join(words: Sequence[str]) -> str:
 
 
 def fill(templates: Sequence[str], action: tuple[str, str] | None, limit: int = 3) -> list[str]:
-    """Choose up to ``limit`` rephrasings, filling placeholders when the action is known.
+    """Choose up to ``limit`` rephrasings, in the order given, filling placeholders when the action is known.
 
-    Templates with a placeholder come first when an action is known, so the trainee's own content is kept;
-    templates whose placeholder can't be filled are skipped.
+    Data files list the templates that quote the trainee's own action first, so their content is kept when
+    the coach could read it; templates whose placeholder can't be filled are skipped.
     """
     values = {k: v for k, v in (("action", action[0]), ("action_ing", action[1])) if v} if action else {}
     out: list[str] = []
     for template in templates:
-        names = PLACEHOLDER.findall(template)
-        if names and not all(n in values for n in names):
-            continue
-        text = PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
-        text = text[:1].upper() + text[1:]
+        names = _placeholders(template)
+        if names:
+            if not all(n in values for n in names):
+                continue
+            text = template.format_map(values)
+            text = text[:1].upper() + text[1:]
+        else:
+            text = template
         if text not in out:
             out.append(text)
         if len(out) == limit:
