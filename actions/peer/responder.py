@@ -83,11 +83,12 @@ def classify_reaction(
         text: The trainee's message.
         analysis: The coach's analysis of it (``analyze`` output), or None if unavailable.
         moves: Listening moves the coach recognised in it.
-        intent: The NLU intent, if known (only "goodbye" changes the reaction).
+        intent: The NLU intent, if known (only "goodbye" and "greet" change the reaction).
 
     Returns:
         ``(reaction, category)``: reaction is one of "empty", "directive", "long", "open_up",
-        "goodbye", "neutral"; category is the first flag's category for "directive", else None.
+        "goodbye", "greeting", "neutral"; category is the first flag's category for "directive",
+        else None.
     """
     if not text.strip():
         return "empty", None
@@ -99,6 +100,8 @@ def classify_reaction(
         return "open_up", None
     if intent == "goodbye":
         return "goodbye", None
+    if intent == "greet":
+        return "greeting", None
     return "neutral", None
 
 
@@ -150,7 +153,7 @@ def peer_reply(
         # out once past it, since it would read as the peer closing up again.
         pools += [f"layers.{i}" for i in range(layer, 0, -1)] or ["layers.0"]
         pools.append("reactions.neutral")
-    elif reaction in {"empty", "long", "goodbye"}:
+    elif reaction in {"empty", "long", "goodbye", "greeting"}:
         pools = [f"reactions.{reaction}", "reactions.neutral"]
     else:
         pools = ["reactions.neutral"]

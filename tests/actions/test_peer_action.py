@@ -82,6 +82,12 @@ def test_goodbye_to_the_peer_mentions_end():
     assert peer[0]["text"].split("\n")[0].removeprefix("Sam: ") in SAM.pool("reactions.goodbye")
 
 
+def test_hello_during_practice_gets_a_hello_back():
+    _, peer, _ = coach_then_peer(practice_tracker("hi", intent="greet"))
+
+    assert peer_text(peer) in SAM.pool("reactions.greeting")
+
+
 def test_the_peer_never_repeats_while_unused_lines_remain():
     messages = ["ok", "You should tell someone.", "What happened?", "mm", "You should block them.",
                 "It sounds like it's hard.", "right", "You should talk to your mum.", "yeah", "I see"]

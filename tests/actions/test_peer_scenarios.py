@@ -23,7 +23,7 @@ def test_every_installed_scenario_is_complete():
         for category, lines in scenario.reactions.get("categories", {}).items():
             assert len(lines) >= 3, (scenario.id, category)
         for pool in ["reactions.neutral", "reactions.directive", "reactions.empty", "reactions.long",
-                     "reactions.goodbye", "closing.open", "closing.guarded"]:
+                     "reactions.goodbye", "reactions.greeting", "closing.open", "closing.guarded"]:
             assert scenario.pool(pool), (scenario.id, pool)
 
 
