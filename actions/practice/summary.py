@@ -29,6 +29,7 @@ class Summary:
     moves: Counter = field(default_factory=Counter)
     examples: list[dict[str, Any]] = field(default_factory=list)
     held_notes: int = 0
+    unread: int = 0
 
 
 def summarize(log: Sequence[dict[str, Any]], max_examples: int = 1) -> Summary:
@@ -47,6 +48,8 @@ def summarize(log: Sequence[dict[str, Any]], max_examples: int = 1) -> Summary:
         summary.moves.update(set(entry.get("moves") or ()))
         if entry.get("held"):
             summary.held_notes += 1
+        if entry.get("coach_error"):
+            summary.unread += 1
         flags = entry.get("flags") or []
         if not (entry.get("directive") and flags):
             continue
@@ -97,13 +100,15 @@ def render_summary(summary: Summary, peer_name: str, *, heading: str,
         return (f"{heading}\nNo messages to {peer_name} yet. Once you've talked for a bit, "
                 "I'll show you what went well and what to try.")
     lines = [heading, f"- You sent {peer_name} {_plural(summary.turns, 'message', 'messages')}."]
+    if summary.unread:
+        lines.append(f"- The coach couldn't read {summary.unread} of them, so those aren't counted below.")
     if summary.flagged_turns:
         categories = ", ".join(f"{c.replace('_', ' ')} ({n})" for c, n in summary.by_category.most_common())
         lines.append(f"- The coach flagged {summary.flagged_turns} of them: {categories}.")
         for example in summary.examples:
             lines.append(f'- You wrote: "{_quote(example["text"])}"\n'
                          f'  You could try: "{example["rephrasing"]}"')
-    else:
+    elif summary.unread < summary.turns:
         lines.append("- The coach didn't flag any of them. That's listening that leaves "
                      f"{peer_name} in charge.")
     strengths = [_plural(summary.moves[m], *_MOVE_NAMES[m]) for m in _MOVE_NAMES if summary.moves[m]]

@@ -72,3 +72,14 @@ def test_strengths_list_reads_naturally():
            for i, moves in enumerate([["open_question"], ["reflection"], ["invitation"], ["open_question"]])]
     text = render_summary(summarize(log), "Sam", heading="H")
     assert "Going well: 2 open questions, 1 reflection and 1 invitation to say more." in text
+
+
+def test_turns_the_coach_could_not_read_are_not_praised_as_clean():
+    log = [{"turn": 1, "text": "x", "directive": False, "flags": [], "moves": [], "coach_error": True}]
+    text = render_summary(summarize(log), "Sam", heading="H")
+    assert "couldn't read 1 of them" in text
+    assert "didn't flag" not in text
+
+    log.append({"turn": 2, "text": "ok", "directive": False, "flags": [], "moves": []})
+    text = render_summary(summarize(log), "Sam", heading="H")
+    assert "couldn't read 1 of them" in text and "didn't flag any of them" in text
