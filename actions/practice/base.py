@@ -37,6 +37,10 @@ class SafeAction(Action, ABC):
         """Events to return after an error (none by default)."""
         return []
 
+    def error_text(self, tracker: Tracker) -> str | None:
+        """What to tell the trainee after an error (None to say nothing more)."""
+        return self.error_message
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         """Run ``act``; on an error, log it and send the trainee ``error_message``."""
@@ -44,7 +48,12 @@ class SafeAction(Action, ABC):
             return self.act(dispatcher, tracker, domain)
         except Exception:
             logger.exception("Action %s failed for conversation %s", self.name(), tracker.sender_id)
-            dispatcher.utter_message(text=self.error_message)
+            try:
+                text = self.error_text(tracker)
+            except Exception:
+                text = DEFAULT_ERROR_MESSAGE
+            if text:
+                dispatcher.utter_message(text=text)
             try:
                 return self.on_error(tracker)
             except Exception:

@@ -121,8 +121,9 @@ def practice_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
         events.append(SlotSet(state.COACH_LOG, [*state.coach_log(tracker), entry]))
     except Exception:
         logger.exception("Coach failed on a rerouted message")
-        dispatcher.utter_message(text=COACH_ERROR)
         log = state.coach_log(tracker)
+        if not any(e.get("coach_error") for e in log):
+            dispatcher.utter_message(text=COACH_ERROR)
         events.append(SlotSet(state.COACH_LOG, [*log, error_entry(state.latest_text(tracker), log)]))
     try:
         events += peer_message(dispatcher, tracker, entry)
@@ -140,6 +141,12 @@ class ActionCoach(SafeAction):
     def name(self) -> str:
         """Action name."""
         return "action_coach"
+
+    def error_text(self, tracker: Tracker) -> str | None:
+        """Say so once per conversation; a coach that keeps failing shouldn't nag every turn."""
+        if any(entry.get("coach_error") for entry in state.coach_log(tracker)):
+            return None
+        return self.error_message
 
     def on_error(self, tracker: Tracker) -> list[dict[str, Any]]:
         """Still log the turn, marked as not analysed."""

@@ -135,3 +135,16 @@ def test_coach_error_gives_a_friendly_message_and_still_logs_the_turn(monkeypatc
     entry = slot_events(events)["coach_log"][0]
     assert entry["coach_error"] is True
     assert entry["turn"] == 1
+
+
+def test_a_failing_coach_says_so_only_once_per_conversation(monkeypatch):
+    def broken(text):
+        raise RuntimeError("rules failed to load")
+
+    monkeypatch.setattr(coach, "analyze", broken)
+    _, events = run(ActionCoach(), practice_tracker("You should tell a teacher."))
+    log = slot_events(events)["coach_log"]
+    messages, events = run(ActionCoach(), practice_tracker("You should stop.", {"coach_log": log}))
+
+    assert messages == []
+    assert [e["turn"] for e in slot_events(events)["coach_log"]] == [1, 2]
