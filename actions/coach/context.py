@@ -273,6 +273,10 @@ class MessageContext:
         self._mark_frames(spans, lowers)
 
     def _mark_frames(self, spans: dict[str, list[tuple[int, int]]], lowers: list[str]) -> None:
+        for s, _ in spans.get("check", ()):
+            sent = self.sentences[self.sent_of[s]]
+            for i in range(sent.begin, sent.end):
+                self.frame_mask[i] |= FRAME_BITS["tentative"]
         # A frame covers what follows it up to the next strong boundary (a conjunction or ";") or the end of
         # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
         for kind, bit in FRAME_BITS.items():
