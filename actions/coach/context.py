@@ -160,7 +160,7 @@ INVERTED_SUBJECTS = frozenset(
 ADJECTIVE_FOLLOWERS = frozenset(
     {"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"}
 )
-FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8}
+FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8, "autonomy": 16}
 
 
 @dataclass(slots=True)
@@ -214,8 +214,9 @@ class MessageContext:
         self.imperatives: dict[int, int] = {}
         self.frame_mask = [0] * n
         self.clause_end = [n] * n
-        self.invitations = {s for s, _ in spans.get("invitation", ())} | {
-            s for s, _ in spans.get("farewell", ())
+        # every token of an invitation counts: "no pressure" is skipped to "pressure" like any opener
+        self.invitations = {
+            i for kind in ("invitation", "farewell") for s, e in spans.get(kind, ()) for i in range(s, e)
         }
         opener_ends: dict[int, int] = {}
         for s, e in spans.get("opener", ()):
@@ -273,10 +274,16 @@ class MessageContext:
         self._mark_frames(spans, lowers)
 
     def _mark_frames(self, spans: dict[str, list[tuple[int, int]]], lowers: list[str]) -> None:
-        for s, _ in spans.get("check", ()):
-            sent = self.sentences[self.sent_of[s]]
-            for i in range(sent.begin, sent.end):
-                self.frame_mask[i] |= FRAME_BITS["tentative"]
+        # a check ("..., is that right?") or a trailing "you said" frames the whole sentence it ends
+        for kind, bit in (("check", FRAME_BITS["tentative"]), ("said", FRAME_BITS["quote"])):
+            for s, _ in spans.get(kind, ()):
+                sent = self.sentences[self.sent_of[s]]
+                for i in range(sent.begin, sent.end):
+                    self.frame_mask[i] |= bit
+        # "either is fine", "it's your call": options handed back make suggestions in the message non-directive
+        if spans.get("autonomy"):
+            for i in range(len(self.frame_mask)):
+                self.frame_mask[i] |= FRAME_BITS["autonomy"]
         # A frame covers what follows it up to the next strong boundary (a conjunction or ";") or the end of
         # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
         for kind, bit in FRAME_BITS.items():
@@ -284,6 +291,8 @@ class MessageContext:
                 sent = self.sentences[self.sent_of[s]]
                 if e < sent.body_end:
                     self.content_starts.add(e)  # what a frame introduces starts a clause of its own
+                    if lowers[e] in ("if", "whether", "that") and e + 1 < sent.body_end:
+                        self.content_starts.add(e + 1)
                 i = e
                 while i < sent.body_end and lowers[i] not in STRONG_BOUNDARIES:
                     self.frame_mask[i] |= bit

@@ -17,7 +17,7 @@ DATA_DIR = Path(__file__).parent / "data"
 POSITIONS = ("clause_start", "sentence_start", "anywhere")
 MOODS = ("statement", "question", "any")
 SLOTS = ("after", "from_start", "none")
-CONTEXT_KINDS = ("reflective", "peer_mind", "quote", "tentative")
+CONTEXT_KINDS = ("reflective", "peer_mind", "quote", "tentative", "autonomy")
 
 
 class RuleError(ValueError):
