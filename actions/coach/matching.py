@@ -315,7 +315,7 @@ def _anchor_only(tok: dict[str, Any]) -> bool:
     """Whether finding a token through the index already proves it matches (one plain word test)."""
     if len(tok) != 1:
         return False
-    (key, value), = tok.items()
+    ((key, value),) = tok.items()
     return key in FIELDS and (isinstance(value, str) or (isinstance(value, dict) and set(value) == {"IN"}))
 
 
