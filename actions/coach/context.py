@@ -259,6 +259,8 @@ class MessageContext:
                         self.imperatives[c] = verb
                         prev_imperative = True
                 prev_lead = lowers[c]
+            if tag and content0 < body_end and lowers[content0] in WH_WORDS:
+                tag = False  # "What might help, do you think?" asks; the tail is an aside, not a tag
             question = False
             if not tag:
                 if ends_q:

@@ -53,8 +53,10 @@ def listening_moves(text: str) -> list[str]:
             moves.append("open_question" if first in OPEN_STARTS else "closed_question")
         elif sent.content in ctx.invitations:
             moves.append("invitation")
-        elif any(ctx.framed(i, REFLECTIVE_MASK) for i in range(sent.content, sent.body_end)) or (
-            first == "you" and _feels(doc, sent.content, sent.body_end)
+        elif (
+            any(ctx.framed(i, REFLECTIVE_MASK) for i in range(sent.content, sent.body_end))
+            or (first == "you" and _feels(doc, sent.content, sent.body_end))
+            or (doc[sent.begin].lower_ == "so" and not _first_person(doc, sent.content, sent.body_end))
         ):
             moves.append("reflection")
         elif first in ("i", "my", "when") and any(
@@ -66,6 +68,10 @@ def listening_moves(text: str) -> list[str]:
         if m not in seen:
             seen.append(m)
     return seen
+
+
+def _first_person(doc: Doc, start: int, end: int) -> bool:
+    return any(t.lower_ in FIRST_PERSON for t in doc[start:end])
 
 
 def _feels(doc: Doc, start: int, end: int) -> bool:

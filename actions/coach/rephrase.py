@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 SLOT_STOP = frozenset(
     {
+        "should",
+        "must",
+        "would",
+        "could",
+        "can",
+        "will",
+        "might",
+        "shall",
+        "'ll",
+        "'d",
         "because",
         "cos",
         "coz",
@@ -132,6 +142,8 @@ def extract_action(
     for i in range(start, min(end, len(doc))):
         tok = doc[i]
         low = tok.lower_
+        if toks and low == toks[-1].lower_:
+            return None  # "tell tell": nothing sensible to quote back
         if low in SLOT_STOP or tok.is_punct or tok.is_space or (not tok.is_ascii and not tok.is_alpha):
             break
         if low in FIRST_PERSON:

@@ -67,10 +67,18 @@ def test_odd_input_gives_a_result(text: str) -> None:
         ("It sounds like that really hurt.", ["reflection"]),
         ("Would you like to hear what worked for me?", ["asking_permission", "closed_question"]),
         ("You should see a counsellor.", []),
+        ("What might help, do you think?", ["open_question"]),
+        ("So mornings are the worst.", ["reflection"]),
+        ("So I told him I was done.", ["self_disclosure"]),
     ],
 )
 def test_listening_moves(text: str, moves: list[str]) -> None:
     assert listening_moves(text) == moves
+
+
+def test_garbled_input_gets_no_garbled_rephrasing() -> None:
+    flags = analyze("You should tell teacher should you know tell tell teacher should")["flags"]
+    assert flags and all("should" not in r.lower() for f in flags for r in f["rephrasings"])
 
 
 def test_render_note_names_the_coach_and_offers_rephrasings() -> None:
