@@ -282,7 +282,7 @@ class MessageContext:
                 sent = self.sentences[self.sent_of[s]]
                 for i in range(sent.begin, sent.end):
                     self.frame_mask[i] |= bit
-        # "either is fine", "it's your call": options handed back make suggestions in the message non-directive
+        # "either is fine", "it's your call": options handed back make the suggestions non-directive
         if spans.get("autonomy"):
             for i in range(len(self.frame_mask)):
                 self.frame_mask[i] |= FRAME_BITS["autonomy"]
