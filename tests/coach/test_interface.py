@@ -126,7 +126,9 @@ def _labelled(path: Path) -> list[tuple[list[str], str]]:
 
 
 @pytest.mark.parametrize(
-    "path", [DEV_SET, ROOT / "tests/coach/data/heldout_labelled.txt"], ids=["dev", "heldout"]
+    "path",
+    [DEV_SET, *sorted((ROOT / "tests/coach/data").glob("*_labelled.txt"))],
+    ids=lambda p: p.name,
 )
 def test_labelled_sets_stay_above_the_floor(path: Path) -> None:
     if not path.exists():
