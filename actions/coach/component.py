@@ -206,6 +206,8 @@ class DirectiveCoach:
             return False
         if rule.mood == "question" and not sent.question:
             return False
+        if rule.min_questions and sum(sent.question for sent in ctx.sentences) < rule.min_questions:
+            return False
         if rule.imperative:
             if s not in ctx.imperatives:
                 return False
@@ -234,6 +236,9 @@ class DirectiveCoach:
                     doc, e - 1, ctx.clause_end[s], verbs, nominal=True
                 )
             e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
+        if rule.min_questions:
+            questions = [sent for sent in ctx.sentences if sent.question]
+            s, e = questions[0].begin, questions[-1].end  # the barrage, not one question mark
         return Flag(rule, self.categories[rule.category], s, e, action)
 
 

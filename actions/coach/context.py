@@ -218,6 +218,11 @@ class MessageContext:
         self.invitations = {
             i for kind in ("invitation", "farewell") for s, e in spans.get(kind, ()) for i in range(s, e)
         }
+        for s, _ in spans.get("invite_tail", ()):
+            b = s
+            while b > 0 and not _is_terminal(toks[b - 1][3]):
+                b -= 1
+            self.invitations.update(range(b, s))
         opener_ends: dict[int, int] = {}
         for s, e in spans.get("opener", ()):
             opener_ends[s] = max(e, opener_ends.get(s, 0))

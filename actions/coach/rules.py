@@ -47,6 +47,7 @@ class Rule:
     position: str = "clause_start"
     mood: str = "statement"
     imperative: bool = False
+    min_questions: int = 0
     fallback: bool = False
     slot: str = "after"
     blocked_by: frozenset[str] | None = None
@@ -160,6 +161,7 @@ def _parse_rule(
         position=position,
         mood=mood,
         imperative=bool(cond.get("imperative", False)),
+        min_questions=int(cond.get("min_questions", 0)),
         fallback=bool(raw.get("fallback", False)),
         slot=slot,
         blocked_by=frozenset(blocked) if blocked is not None else None,
