@@ -32,6 +32,8 @@ ANY_FIELD = r"[^\t\n]*"
 CLASS_FIELD = r"(?:[^\t\n]*\t){5}[^\t\n]*"
 INF = 10_000
 MAX_FOLLOW = 400
+# the written forms of a normalised word, so "do" + NORM "not" can be indexed by word pairs
+NORM_FORMS = {"not": ("not", "n't", "nt")}
 CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -221,7 +223,7 @@ class AnchoredMatcher:
         if self.anywhere:
             hits.extend((i, self.anywhere) for i in range(n))
         best: dict[tuple[str, int], int] = {}
-        viable: dict[int, bool] = {}
+        viable: dict[CompiledPattern, bool] = {}
         for i, bucket in hits:
             nxt = lowers[i + 1] if i + 1 < n else ""
             start = starts[i]
@@ -229,14 +231,14 @@ class AnchoredMatcher:
                 if pattern.follow is not None and nxt not in pattern.follow:
                     continue
                 if pattern.needs:
-                    ok = viable.get(id(pattern))
+                    ok = viable.get(pattern)
                     if ok is None:
                         ok = True
                         for need in pattern.needs:
                             if need.isdisjoint(words):
                                 ok = False
                                 break
-                        viable[id(pattern)] = ok
+                        viable[pattern] = ok
                     if not ok:
                         continue
                 if pattern.trivial:
@@ -347,6 +349,8 @@ def _follow(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
     for tok in pattern[1:]:
         lo, _ = _quantifier(tok.get("OP"))
         value = tok.get("LOWER")
+        if set(tok) - {"OP"} == {"NORM"} and tok["NORM"] in NORM_FORMS:
+            value = {"IN": NORM_FORMS[tok["NORM"]]}
         if isinstance(value, str):
             words.add(value)
         elif isinstance(value, dict) and set(value) == {"IN"}:
