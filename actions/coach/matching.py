@@ -15,7 +15,9 @@ matched by a class code in the encoding instead of spelling out thousands of wor
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import Any
 
 from spacy.schemas import validate_token_pattern
@@ -25,7 +27,7 @@ from .rules import RuleError
 
 # lower, lemma, norm, text, is_alpha, is_punct, is_space
 TokenView = tuple[str, str, str, str, bool, bool, bool]
-Encoded = tuple[str, list[int], dict[int, int], list[str]]  # text, token starts, token by end offset, classes
+Encoded = tuple[str, list[int], list[str]]  # encoded text, token start offsets (and the end), class codes
 FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
 ANY_FIELD = r"[^\t\n]*"
@@ -71,7 +73,7 @@ class Encoding:
         return got
 
     def encode(self, toks: Sequence[TokenView]) -> Encoded:
-        """The encoded message, each token's start offset, token index by end offset, and class codes."""
+        """The encoded message, each token's start offset (then the text's length), and class codes."""
         cache = self._lines
         if len(cache) > 200_000:
             cache.clear()
@@ -83,11 +85,8 @@ class Encoding:
                 hit = cache[view] = self._line(view)
             lines.append(hit[0])
             classes.append(hit[1])
-        starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line))
-        ends = {pos: i for i, pos in enumerate(starts) if i}
-        return "".join(lines), starts, ends, classes
+        starts = list(accumulate(map(len, lines), initial=0))
+        return "".join(lines), starts, classes
 
     def _line(self, view: TokenView) -> tuple[str, str]:
         lower, lemma, norm, text, alpha, punct, space = view
@@ -183,6 +182,8 @@ class AnchoredMatcher:
         self.anywhere.append(pattern)
 
     def _index_word(self, slot: int, word: str, pattern: CompiledPattern) -> None:
+        if slot == 3 and not any(ch.isalpha() for ch in word):
+            slot = 0  # punctuation reads the same in every case: index it with the words
         if slot == 0 and pattern.follow is not None and len(pattern.follow) <= MAX_FOLLOW:
             # known first and second words: found by one lookup of the word pair
             for nxt in pattern.follow:
@@ -199,7 +200,7 @@ class AnchoredMatcher:
             toks: The message's token views.
             encoded: ``Encoding.encode(toks)``, when the caller already has it.
         """
-        text, starts, ends, classes = encoded or self.encoding.encode(toks)
+        text, starts, classes = encoded or self.encoding.encode(toks)
         n = len(toks)
         lowers = [t[0] for t in toks]
         words = set(lowers)
@@ -248,7 +249,7 @@ class AnchoredMatcher:
                     continue
                 m = pattern.regex.match(text, start)
                 if m is not None:
-                    end = ends.get(m.end(), 0)
+                    end = bisect_left(starts, m.end())  # matches end on a line break: a token boundary
                     if end > best.get((pattern.key, i), i):
                         best[(pattern.key, i)] = end
         return [(key, i, end) for (key, i), end in best.items()]
