@@ -140,6 +140,7 @@ class AnchoredMatcher:
         self.index: tuple[dict[str, list[CompiledPattern]], ...] = ({}, {}, {}, {})
         self.by_class: dict[str, list[CompiledPattern]] = {}
         self.pairs: dict[tuple[str, str], list[CompiledPattern]] = {}  # (first word, second word) -> patterns
+        self.pair_firsts: set[str] = set()
         self.anywhere: list[CompiledPattern] = []
         self.size = 0
 
@@ -186,6 +187,7 @@ class AnchoredMatcher:
             slot = 0  # punctuation reads the same in every case: index it with the words
         if slot == 0 and pattern.follow is not None and len(pattern.follow) <= MAX_FOLLOW:
             # known first and second words: found by one lookup of the word pair
+            self.pair_firsts.add(word)
             for nxt in pattern.follow:
                 self.pairs.setdefault((word, nxt), []).append(pattern)
         else:
@@ -210,11 +212,13 @@ class AnchoredMatcher:
         if not words.isdisjoint(lower_index):
             hits.extend((i, lower_index[w]) for i, w in enumerate(lowers) if w in lower_index)
         pairs = self.pairs
-        if pairs:
+        firsts = self.pair_firsts
+        if pairs and not words.isdisjoint(firsts):
             for i in range(n - 1):
-                bucket = pairs.get((lowers[i], lowers[i + 1]))
-                if bucket:
-                    hits.append((i, bucket))
+                if lowers[i] in firsts:
+                    bucket = pairs.get((lowers[i], lowers[i + 1]))
+                    if bucket:
+                        hits.append((i, bucket))
         for slot in (1, 2, 3):
             index = self.index[slot]
             if index:
