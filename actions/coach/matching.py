@@ -27,7 +27,8 @@ from .rules import RuleError
 
 # lower, lemma, norm, text, is_alpha, is_punct, is_space
 TokenView = tuple[str, str, str, str, bool, bool, bool]
-Encoded = tuple[str, list[int], list[str]]  # encoded text, token start offsets (and the end), class codes
+# encoded text, token start offsets (and the end), class codes, lower-case words, and the set of them
+Encoded = tuple[str, list[int], list[str], list[str], set[str]]
 FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
 ANY_FIELD = r"[^\t\n]*"
@@ -73,7 +74,7 @@ class Encoding:
         return got
 
     def encode(self, toks: Sequence[TokenView]) -> Encoded:
-        """The encoded message, each token's start offset (then the text's length), and class codes."""
+        """The encoded message, token start offsets (then its length), class codes, and the words."""
         cache = self._lines
         if len(cache) > 200_000:
             cache.clear()
@@ -86,7 +87,8 @@ class Encoding:
             lines.append(hit[0])
             classes.append(hit[1])
         starts = list(accumulate(map(len, lines), initial=0))
-        return "".join(lines), starts, classes
+        lowers = [view[0] for view in toks]
+        return "".join(lines), starts, classes, lowers, set(lowers)
 
     def _line(self, view: TokenView) -> tuple[str, str]:
         lower, lemma, norm, text, alpha, punct, space = view
@@ -202,10 +204,8 @@ class AnchoredMatcher:
             toks: The message's token views.
             encoded: ``Encoding.encode(toks)``, when the caller already has it.
         """
-        text, starts, classes = encoded or self.encoding.encode(toks)
+        text, starts, classes, lowers, words = encoded or self.encoding.encode(toks)
         n = len(toks)
-        lowers = [t[0] for t in toks]
-        words = set(lowers)
         hits: list[tuple[int, list[CompiledPattern]]] = []
         # find the tokens where some pattern can start; set operations keep this loop off most tokens
         lower_index = self.index[0]
