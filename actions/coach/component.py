@@ -21,6 +21,7 @@ from .rephrase import extract_action
 from .rules import Category, Rule, load_categories, load_rules
 
 VIEWS_KEY = "coach.token_views"
+LINES_KEY = "coach.token_lines"
 CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
 
@@ -54,7 +55,7 @@ class CoachLemmatizer:
         """Create an uninitialised lemmatizer."""
         self.name = name
         self.strings = nlp.vocab.strings
-        self.cache: dict[tuple[int, int], tuple[int, TokenView]] = {}
+        self.cache: dict[tuple[int, int], tuple[int, TokenView, str, str]] = {}
         self.lexicon: Lexicon | None = None
 
     def initialize(
@@ -65,10 +66,14 @@ class CoachLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``token.lemma_`` on every token; keep the coach's token views in ``doc.user_data``."""
+        if self.lexicon is None:
+            raise RuntimeError("coach_lemmatizer used before initialize()")
         cache = self.cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         views = []
+        lines = []
+        classes = []
         for tok in doc:
             key = (tok.orth, tok.norm)
             hit = cache.get(key)
@@ -76,16 +81,19 @@ class CoachLemmatizer:
                 hit = cache[key] = self._analyse(tok)
             tok.lemma = hit[0]
             views.append(hit[1])
+            lines.append(hit[2])
+            classes.append(hit[3])
         doc.user_data[VIEWS_KEY] = views
+        doc.user_data[LINES_KEY] = (self.lexicon.encoding, lines, classes)
         return doc
 
-    def _analyse(self, tok: Token) -> tuple[int, TokenView]:
-        assert self.lexicon is not None, "coach_lemmatizer used before initialize()"
+    def _analyse(self, tok: Token) -> tuple[int, TokenView, str, str]:
         lex = self.lexicon
         norm = tok.norm_
         lemma = lex.lemma_overrides.get(norm) or lex.lemma_table.get(norm) or norm
         view = (tok.lower_, lemma, norm, tok.text, tok.is_alpha, tok.is_punct, tok.is_space)
-        return self.strings.add(lemma), view
+        line, cls = lex.encoding.line(view)  # the matchers' encoding of this token, made once per word
+        return self.strings.add(lemma), view, line, cls
 
 
 @Language.factory("directive_coach", default_config={"spans_key": "coach", "data_dir": ""})
@@ -135,7 +143,7 @@ class DirectiveCoach:
             lex.words.get("not_imperative", frozenset()),
             lex.words["adjectives"],
         )
-        self.encoding = Encoding(lex.words)
+        self.encoding = lex.encoding
         self.matcher = AnchoredMatcher(self.encoding)
         self.context_matcher = AnchoredMatcher(self.encoding)
         self.exclude_matcher = AnchoredMatcher(self.encoding)
@@ -151,7 +159,11 @@ class DirectiveCoach:
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
         toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
-        encoded = self.encoding.encode(toks)
+        prepared = doc.user_data.get(LINES_KEY)
+        # lines made by a lemmatizer with another lexicon would carry other class codes
+        encoded = self.encoding.encode(
+            toks, prepared[1:] if prepared and prepared[0] is self.encoding else None
+        )
         rules = self.rules
         candidates = [
             (key, s, e)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import srsly
 from spacy.lookups import Table, load_lookups
 
-from .matching import WordList
+from .matching import Encoding, WordList
 from .rules import DATA_DIR, RuleError
 
 MODALS = frozenset(
@@ -25,6 +26,11 @@ class Lexicon:
     contexts: dict[str, list[list[dict[str, Any]]]]
     lemma_overrides: dict[str, str]
     lemma_table: Table
+
+    @cached_property
+    def encoding(self) -> Encoding:
+        """The token encoding the matchers read (one per lexicon, shared by the components)."""
+        return Encoding(self.words)
 
     def expand(self, pattern: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
         """Resolve "@name" word-list references in a token pattern.

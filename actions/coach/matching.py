@@ -73,24 +73,35 @@ class Encoding:
             self._classes[lower] = got
         return got
 
-    def encode(self, toks: Sequence[TokenView]) -> Encoded:
-        """The encoded message, token start offsets (then its length), class codes, and the words."""
-        cache = self._lines
-        if len(cache) > 200_000:
-            cache.clear()
-        lines = []
-        classes = []
-        for view in toks:
-            hit = cache.get(view)
-            if hit is None:
-                hit = cache[view] = self._line(view)
-            lines.append(hit[0])
-            classes.append(hit[1])
+    def encode(
+        self, toks: Sequence[TokenView], prepared: tuple[list[str], list[str]] | None = None
+    ) -> Encoded:
+        """The encoded message, token start offsets (then its length), class codes, and the words.
+
+        Args:
+            toks: The token views.
+            prepared: Each token's line and class codes, when the lemmatizer already made them.
+        """
+        if prepared is not None:
+            lines, classes = prepared
+        else:
+            cache = self._lines
+            if len(cache) > 200_000:
+                cache.clear()
+            lines = []
+            classes = []
+            for view in toks:
+                hit = cache.get(view)
+                if hit is None:
+                    hit = cache[view] = self.line(view)
+                lines.append(hit[0])
+                classes.append(hit[1])
         starts = list(accumulate(map(len, lines), initial=0))
         lowers = [view[0] for view in toks]
         return "".join(lines), starts, classes, lowers, set(lowers)
 
-    def _line(self, view: TokenView) -> tuple[str, str]:
+    def line(self, view: TokenView) -> tuple[str, str]:
+        """One token's line of the encoding, and its class codes."""
         lower, lemma, norm, text, alpha, punct, space = view
         fields = (lower, lemma, norm, text)
         if space or "\t" in text or "\n" in text:
