@@ -243,9 +243,13 @@ class DirectiveCoach:
             if rule.slot == "from_start":
                 action = extract_action(doc, ctx.imperatives.get(s, s), ctx.clause_end[s], verbs)
             else:
-                # the pattern may end on the action's first word ("you should SEE a counsellor")
-                action = extract_action(doc, e - 1, ctx.clause_end[s], verbs) or extract_action(
-                    doc, e - 1, ctx.clause_end[s], verbs, nominal=True
+                # the action starts at the pattern's last word ("you should SEE a counsellor") or just after
+                # it ("why don't you just | block him"); a thing ("have you tried YOGA") is the last resort
+                end = ctx.clause_end[s]
+                action = (
+                    extract_action(doc, e - 1, end, verbs)
+                    or extract_action(doc, e, end, verbs)
+                    or extract_action(doc, e - 1, end, verbs, nominal=True)
                 )
             e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
         if rule.min_questions:

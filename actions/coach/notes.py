@@ -10,11 +10,12 @@ from .rules import load_categories
 def render_note(analysis: dict[str, Any], max_flags: int = 2) -> str:
     """Render the coach's note for a flagged message.
 
-    The first flag is explained in full; further categories are named so the trainee isn't buried.
+    Flags on the same words make one note ("sounds like ordering and advising"), explained by the most
+    important; at most ``max_flags`` notes, so the trainee isn't buried.
 
     Args:
         analysis: The result of :func:`actions.coach.analyze`.
-        max_flags: How many flags get their own line.
+        max_flags: How many notes to show.
 
     Returns:
         Plain text starting with "Coach:", or "" when nothing was flagged.
@@ -22,16 +23,23 @@ def render_note(analysis: dict[str, Any], max_flags: int = 2) -> str:
     flags = analysis.get("flags") or []
     if not flags:
         return ""
-    names = {c.id: c.name for c in _categories()}
-    lines = []
-    shown = []
+    names = {c.id: c.name.lower() for c in _categories()}
+    notes: list[tuple[dict[str, Any], list[str]]] = []  # (lead flag, categories) per span
+    seen: set[str] = set()
     for flag in flags:
-        if flag["category"] in shown or len(shown) == max_flags:
+        if flag["category"] in seen:
             continue
-        shown.append(flag["category"])
-        name = names.get(flag["category"], flag["category"])
-        head = "Coach:" if len(shown) == 1 else "Also:"
-        lines.append(f'{head} "{flag["text"]}" sounds like {name.lower()}. {flag["explanation"]}')
+        seen.add(flag["category"])
+        same = next((n for n in notes if (n[0]["start"], n[0]["end"]) == (flag["start"], flag["end"])), None)
+        if same is not None:
+            same[1].append(flag["category"])
+        elif len(notes) < max_flags:
+            notes.append((flag, [flag["category"]]))
+    lines = []
+    for k, (flag, cats) in enumerate(notes):
+        kinds = " and ".join(names.get(c, c) for c in cats)
+        head = "Coach:" if k == 0 else "Also:"
+        lines.append(f'{head} "{flag["text"]}" sounds like {kinds}. {flag["explanation"]}')
         if flag["rephrasings"]:
             lines.append("  You could try: " + " / ".join(f'"{r}"' for r in flag["rephrasings"]))
     return "\n".join(lines)
