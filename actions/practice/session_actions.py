@@ -68,7 +68,7 @@ def start_events(scenario: Scenario, opening_key: str) -> list[dict[str, Any]]:
     return [
         SlotSet(state.PRACTICE_ACTIVE, True),
         SlotSet(state.SCENARIO, scenario.id),
-        SlotSet(state.COACH_LOG, []),
+        SlotSet(state.COACH_TURN, None),  # a fresh coach log
         SlotSet(state.PEER_USED_LINES, [opening_key]),
         SlotSet(state.PEER_STATE, {"layer": 0}),
     ]

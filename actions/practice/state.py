@@ -9,7 +9,9 @@ from rasa_sdk import Tracker
 PRACTICE_ACTIVE = "practice_active"
 SCENARIO = "scenario"
 COACH_MODE = "coach_mode"
-COACH_LOG = "coach_log"
+#: Set once per practice turn to that turn's coach-log entry; None starts a fresh log. The whole log
+#: is read back from these slot events (see coach_log), so each turn stores only its own entry.
+COACH_TURN = "coach_turn"
 PEER_USED_LINES = "peer_used_lines"
 PEER_STATE = "peer_state"
 
@@ -75,10 +77,68 @@ def coach_mode(tracker: Tracker) -> str:
     return QUIET if tracker.get_slot(COACH_MODE) == QUIET else LIVE
 
 
+#: Events after which Rasa starts its applied history afresh. A session start is followed by copies
+#: of the session's slot events when slots carry over, so the log carries over in order too.
+_FRESH_HISTORY = frozenset({"restart", "session_started"})
+
+
+def _drop_through(events: list[dict[str, Any]], kind: str) -> None:
+    """Remove events from the end of ``events`` up to and including the last one of type ``kind``."""
+    while events:
+        if events.pop().get("event") == kind:
+            return
+
+
+def applied_session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the current session that still apply, as Rasa's own tracker counts them.
+
+    Mirrors ``DialogueStateTracker.applied_events`` in Rasa: history starts afresh at a restart or a
+    session start, an ``undo`` removes the latest action and a ``rewind`` the latest user message.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        The applied events, oldest first.
+    """
+    applied: list[dict[str, Any]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in _FRESH_HISTORY:
+            applied = []
+        elif kind == "undo":
+            _drop_through(applied, "action")
+        elif kind == "rewind":
+            _drop_through(applied, "user")
+            _drop_through(applied, "action")
+        else:
+            applied.append(event)
+    return applied
+
+
 def coach_log(tracker: Tracker) -> list[dict[str, Any]]:
-    """The per-turn coach log (a copy; empty when unset)."""
-    value = tracker.get_slot(COACH_LOG)
-    return [dict(entry) for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+    """The coach log of this conversation, rebuilt from the per-turn ``coach_turn`` slot events.
+
+    A ``coach_turn`` set to None (a new scenario) or a reset of all slots starts the log afresh;
+    ``/restart`` does too, since the events before it no longer apply.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        One entry per practice turn, oldest first (copies; empty when there are none).
+    """
+    log: list[dict[str, Any]] = []
+    for event in applied_session_events(tracker):
+        if event.get("event") == "reset_slots":
+            log = []
+        elif event.get("event") == "slot" and event.get("name") == COACH_TURN:
+            value = event.get("value")
+            if isinstance(value, dict):
+                log.append(dict(value))
+            else:
+                log = []
+    return log
 
 
 def used_lines(tracker: Tracker) -> list[str]:

@@ -35,7 +35,7 @@ def coach_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[st
         tracker: The conversation.
 
     Returns:
-        The new coach-log entry (the caller stores it).
+        The new coach-log entry (the caller stores it in the ``coach_turn`` slot).
     """
     from actions.coach import render_note
 
@@ -118,13 +118,13 @@ def practice_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
     entry = None
     try:
         entry = coach_message(dispatcher, tracker)
-        events.append(SlotSet(state.COACH_LOG, [*state.coach_log(tracker), entry]))
+        events.append(SlotSet(state.COACH_TURN, entry))
     except Exception:
         logger.exception("Coach failed on a rerouted message")
         log = state.coach_log(tracker)
         if not any(e.get("coach_error") for e in log):
             dispatcher.utter_message(text=COACH_ERROR)
-        events.append(SlotSet(state.COACH_LOG, [*log, error_entry(state.latest_text(tracker), log)]))
+        events.append(SlotSet(state.COACH_TURN, error_entry(state.latest_text(tracker), log)))
     try:
         events += peer_message(dispatcher, tracker, entry)
     except Exception:
@@ -151,13 +151,13 @@ class ActionCoach(SafeAction):
     def on_error(self, tracker: Tracker) -> list[dict[str, Any]]:
         """Still log the turn, marked as not analysed."""
         log = state.coach_log(tracker)
-        return [SlotSet(state.COACH_LOG, [*log, error_entry(state.latest_text(tracker), log)])]
+        return [SlotSet(state.COACH_TURN, error_entry(state.latest_text(tracker), log))]
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        """Coach one message."""
+        """Coach one message; the turn's entry alone is stored (state.coach_log reads them all back)."""
         entry = coach_message(dispatcher, tracker)
-        return [SlotSet(state.COACH_LOG, [*state.coach_log(tracker), entry])]
+        return [SlotSet(state.COACH_TURN, entry)]
 
 
 class ActionPeerReply(SafeAction):

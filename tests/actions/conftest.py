@@ -18,7 +18,7 @@ DEFAULT_SLOTS: dict[str, Any] = {
     "practice_active": False,
     "scenario": None,
     "coach_mode": "live",
-    "coach_log": [],
+    "coach_turn": None,
     "peer_used_lines": [],
     "peer_state": {},
 }
@@ -73,6 +73,25 @@ def fake_coach(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coach, "render_note", fake_render)
 
 
+def turn_events(entry: dict[str, Any], text: str | None = None) -> list[dict[str, Any]]:
+    """The events one earlier practice turn left on the tracker, as Rasa logs them."""
+    said = entry.get("text", "") if text is None else text
+    return [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "practice_talk"}}},
+        {"event": "action", "name": "action_coach"},
+        {"event": "slot", "name": "coach_turn", "value": entry},
+        {"event": "action", "name": "action_peer_reply"},
+        {"event": "bot", "text": "Sam: ..."},
+        {"event": "slot", "name": "peer_state", "value": {"layer": 0}},
+    ]
+
+
+def log_events(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of earlier practice turns whose coach entries make up ``log``."""
+    return [event for entry in log for event in turn_events(entry)]
+
+
 def make_tracker(
     text: str = "",
     intent: str | None = "practice_talk",
@@ -82,16 +101,21 @@ def make_tracker(
     confidence: float = 1.0,
     entities: list[dict[str, Any]] | None = None,
     sender: str = "trainee-1",
+    history: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest event is the trainee's message."""
+    """A tracker whose latest event is the trainee's message, after the events in ``history``.
+
+    Slots set in ``history`` keep their last value unless ``slots`` says otherwise.
+    """
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
               "entities": entities or [], "intent_ranking": []}
-    events = [{"event": "action", "name": "action_listen", "timestamp": 1.0},
+    events = [*(history or []),
+              {"event": "action", "name": "action_listen", "timestamp": 1.0},
               {"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
                "timestamp": 2.0}]
     return Tracker.from_dict({
         "sender_id": sender,
-        "slots": {**DEFAULT_SLOTS, **(slots or {})},
+        "slots": {**DEFAULT_SLOTS, **slot_events(history or []), **(slots or {})},
         "latest_message": latest,
         "events": events,
         "paused": False,
@@ -101,9 +125,12 @@ def make_tracker(
     })
 
 
-def practice_tracker(text: str, slots: dict[str, Any] | None = None, **kwargs: Any) -> Tracker:
-    """A tracker in the middle of a practice conversation with Sam."""
-    return make_tracker(text, slots={**PRACTICE_SLOTS, **(slots or {})}, **kwargs)
+def practice_tracker(text: str, slots: dict[str, Any] | None = None, *,
+                     log: list[dict[str, Any]] | None = None,
+                     history: list[dict[str, Any]] | None = None, **kwargs: Any) -> Tracker:
+    """A tracker in the middle of a practice conversation with Sam, after ``history`` and ``log``'s turns."""
+    return make_tracker(text, slots={**PRACTICE_SLOTS, **(slots or {})},
+                        history=[*(history or []), *log_events(log or [])], **kwargs)
 
 
 def run(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -118,7 +145,13 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
+def coach_entries(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The values of the ``coach_turn`` slot events among ``events``, in order."""
+    return [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "coach_turn"]
+
+
 def apply(tracker: Tracker, events: list[dict[str, Any]], next_text: str, **kwargs: Any) -> Tracker:
-    """The tracker for the trainee's next message, with the slots the events set."""
+    """The tracker for the trainee's next message, after the tracker's events and these ones."""
     slots = {**tracker.current_slot_values(), **slot_events(events)}
-    return make_tracker(next_text, slots=slots, sender=tracker.sender_id, **kwargs)
+    return make_tracker(next_text, slots=slots, sender=tracker.sender_id,
+                        history=[*tracker.events, *events], **kwargs)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import practice_tracker, run, slot_events
+from conftest import apply, coach_entries, practice_tracker, run, slot_events
 
 import actions.coach as coach
+from actions.practice import state
 from actions.practice.coaching import LOG_TEXT_CHARS, PRAISE_EVERY
 from actions.practice.turn_actions import COACH_ERROR, ActionCoach
 
@@ -18,9 +21,8 @@ def test_flagged_message_gets_a_note_a_payload_and_a_log_entry():
     assert payload["coach"]["flags"][0]["category"] == "advising"
     assert set(payload["coach"]) == {"text", "directive", "flags"}
 
-    log = slot_events(events)["coach_log"]
-    assert len(log) == 1
-    entry = log[0]
+    assert len(coach_entries(events)) == 1
+    entry = slot_events(events)["coach_turn"]
     assert entry["turn"] == 1
     assert entry["text"] == "You should tell a teacher."
     assert entry["directive"] is True
@@ -50,41 +52,58 @@ def test_clean_message_gets_no_note_but_is_logged():
     messages, events = run(ActionCoach(), practice_tracker("Thanks for telling me."))
 
     assert messages == []
-    entry = slot_events(events)["coach_log"][0]
+    entry = slot_events(events)["coach_turn"]
     assert entry["directive"] is False
     assert entry["flags"] == []
     assert entry["note"] is None
 
 
-def test_log_appends_to_earlier_turns():
+def test_each_turn_stores_only_its_own_entry_after_the_earlier_ones():
     earlier = [{"turn": 1, "text": "hi", "directive": False, "flags": [], "moves": [], "note": None,
                 "held": False}]
-    _, events = run(ActionCoach(), practice_tracker("ok", {"coach_log": earlier}))
+    tracker = practice_tracker("ok", log=earlier)
+    _, events = run(ActionCoach(), tracker)
 
-    log = slot_events(events)["coach_log"]
-    assert [e["turn"] for e in log] == [1, 2]
-    assert log[0] == earlier[0]
+    assert [e["turn"] for e in coach_entries(events)] == [2]
+    assert state.coach_log(apply(tracker, events, "next")) == [earlier[0], coach_entries(events)[0]]
+
+
+def test_slot_events_per_turn_do_not_grow_with_the_conversation():
+    def entry(turn):
+        return {"turn": turn, "text": f"What happened on day {turn}?", "directive": False, "flags": [],
+                "moves": ["open_question"], "note": None, "held": False}
+
+    sizes = {}
+    for turns in (0, 30):
+        tracker = practice_tracker("You should tell a teacher.", log=[entry(t) for t in range(1, turns + 1)])
+        assert len(state.coach_log(tracker)) == turns
+        _, events = run(ActionCoach(), tracker)
+        written = [e for e in events if e.get("event") == "slot"]
+        assert [e["name"] for e in written] == ["coach_turn"]
+        assert isinstance(written[0]["value"], dict) and written[0]["value"]["turn"] == turns + 1
+        sizes[turns] = len(json.dumps(written))
+    assert sizes[30] - sizes[0] <= 2, sizes  # only the turn number's digits differ
 
 
 def test_first_open_question_is_praised_then_only_occasionally():
-    log: list = []
+    tracker = practice_tracker("What happened next?")
     praised = []
     for i in range(1, 2 * PRAISE_EVERY + 1):
-        messages, events = run(ActionCoach(), practice_tracker("What happened next?", {"coach_log": log}))
-        log = slot_events(events)["coach_log"]
+        messages, events = run(ActionCoach(), tracker)
+        tracker = apply(tracker, events, "What happened next?")
         if messages:
             assert messages[0]["text"].startswith("Coach:")
             assert "Sam" in messages[0]["text"]
             assert not messages[0].get("custom")
             praised.append(i)
     assert praised == [1, PRAISE_EVERY, 2 * PRAISE_EVERY]
-    assert [e["note"] for e in log].count("praise") == 3
+    assert [e["note"] for e in state.coach_log(tracker)].count("praise") == 3
 
 
 def test_reflection_and_open_question_are_praised_separately():
-    _, events = run(ActionCoach(), practice_tracker("What happened?"))
-    log = slot_events(events)["coach_log"]
-    messages, _ = run(ActionCoach(), practice_tracker("It sounds like you're exhausted.", {"coach_log": log}))
+    tracker = practice_tracker("What happened?")
+    _, events = run(ActionCoach(), tracker)
+    messages, _ = run(ActionCoach(), apply(tracker, events, "It sounds like you're exhausted."))
 
     assert len(messages) == 1
     assert "reflection" in messages[0]["text"]
@@ -95,7 +114,7 @@ def test_quiet_mode_holds_notes_back_for_the_debrief():
     messages, events = run(ActionCoach(), tracker)
 
     assert messages == []
-    entry = slot_events(events)["coach_log"][0]
+    entry = slot_events(events)["coach_turn"]
     assert entry["directive"] is True
     assert entry["held"] is True
 
@@ -104,7 +123,7 @@ def test_quiet_mode_holds_praise_too():
     messages, events = run(ActionCoach(), practice_tracker("What happened?", {"coach_mode": "quiet"}))
 
     assert messages == []
-    assert slot_events(events)["coach_log"][0]["held"] is True
+    assert slot_events(events)["coach_turn"]["held"] is True
 
 
 def test_long_message_is_logged_compactly():
@@ -112,7 +131,7 @@ def test_long_message_is_logged_compactly():
     messages, events = run(ActionCoach(), practice_tracker(text))
 
     assert messages and messages[0]["text"].startswith("Coach:")
-    entry = slot_events(events)["coach_log"][0]
+    entry = slot_events(events)["coach_turn"]
     assert len(entry["text"]) == LOG_TEXT_CHARS
 
 
@@ -121,7 +140,7 @@ def test_odd_input_is_logged_without_a_note(text):
     messages, events = run(ActionCoach(), practice_tracker(text))
 
     assert messages == []
-    assert slot_events(events)["coach_log"][0]["text"] == text
+    assert slot_events(events)["coach_turn"]["text"] == text
 
 
 def test_coach_error_gives_a_friendly_message_and_still_logs_the_turn(monkeypatch):
@@ -132,7 +151,7 @@ def test_coach_error_gives_a_friendly_message_and_still_logs_the_turn(monkeypatc
     messages, events = run(ActionCoach(), practice_tracker("You should tell a teacher."))
 
     assert [m["text"] for m in messages] == [COACH_ERROR]
-    entry = slot_events(events)["coach_log"][0]
+    entry = slot_events(events)["coach_turn"]
     assert entry["coach_error"] is True
     assert entry["turn"] == 1
 
@@ -142,9 +161,11 @@ def test_a_failing_coach_says_so_only_once_per_conversation(monkeypatch):
         raise RuntimeError("rules failed to load")
 
     monkeypatch.setattr(coach, "analyze", broken)
-    _, events = run(ActionCoach(), practice_tracker("You should tell a teacher."))
-    log = slot_events(events)["coach_log"]
-    messages, events = run(ActionCoach(), practice_tracker("You should stop.", {"coach_log": log}))
+    tracker = practice_tracker("You should tell a teacher.")
+    _, events = run(ActionCoach(), tracker)
+    tracker = apply(tracker, events, "You should stop.")
+    messages, events = run(ActionCoach(), tracker)
 
     assert messages == []
-    assert [e["turn"] for e in slot_events(events)["coach_log"]] == [1, 2]
+    assert [e["turn"] for e in coach_entries(events)] == [2]
+    assert [e["turn"] for e in state.coach_log(apply(tracker, events, "ok"))] == [1, 2]

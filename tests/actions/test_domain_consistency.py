@@ -28,12 +28,12 @@ def test_every_domain_action_is_registered_and_every_registered_action_is_in_the
 
 def test_slot_names_used_by_the_actions_exist_in_the_domain():
     slots = load(ROOT / "domain.yml")["slots"]
-    for name in [state.PRACTICE_ACTIVE, state.SCENARIO, state.COACH_MODE, state.COACH_LOG,
+    for name in [state.PRACTICE_ACTIVE, state.SCENARIO, state.COACH_MODE, state.COACH_TURN,
                  state.PEER_USED_LINES, state.PEER_STATE]:
         assert name in slots, name
     assert set(slots[state.COACH_MODE]["values"]) == {state.LIVE, state.QUIET}
     assert slots[state.PRACTICE_ACTIVE]["influence_conversation"] is True
-    for name in [state.SCENARIO, state.COACH_MODE, state.COACH_LOG, state.PEER_USED_LINES, state.PEER_STATE]:
+    for name in [state.SCENARIO, state.COACH_MODE, state.COACH_TURN, state.PEER_USED_LINES, state.PEER_STATE]:
         assert slots[name]["influence_conversation"] is False, name
 
 

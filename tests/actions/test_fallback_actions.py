@@ -37,7 +37,7 @@ def test_message_without_slash_misread_as_a_command_goes_to_the_peer():
     messages, events = run(ActionUnknownCommand(), practice_tracker("🙂", intent="unknown_command"))
 
     assert messages[-1]["text"].startswith("Sam: ")
-    assert "coach_log" in slot_events(events)
+    assert "coach_turn" in slot_events(events)
 
 
 def test_empty_message_misread_as_a_command_before_practice_gets_the_welcome():

@@ -118,7 +118,7 @@ def test_lines_repeat_only_once_a_pool_is_used_up():
 def test_peer_uses_the_coach_log_entry_for_this_turn():
     entry = {"turn": 1, "text": "hmm", "directive": True, "moves": [], "note": "flag", "held": True,
              "flags": [{"category": "minimizing", "start": 0, "end": 3, "text": "hmm", "rephrasing": "x"}]}
-    messages, _ = run(ActionPeerReply(), practice_tracker("hmm", {"coach_log": [entry]}))
+    messages, _ = run(ActionPeerReply(), practice_tracker("hmm", log=[entry]))
 
     assert peer_text(messages) in SAM.pool("reactions.categories.minimizing")
 

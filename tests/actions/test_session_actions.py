@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 
-from conftest import make_tracker, practice_tracker, run, slot_events
+from conftest import apply, log_events, make_tracker, practice_tracker, run, slot_events
 
 from actions.peer.scenarios import get_scenario
+from actions.practice import state
 from actions.practice.session_actions import (
     ActionEndPractice,
     ActionFeedback,
@@ -44,25 +45,26 @@ def test_menu_has_a_button_per_scenario():
 
 
 def test_start_with_a_scenario_introduces_the_peer_and_resets_state():
-    old = {"coach_log": LOG, "peer_used_lines": ["layers.1#0"], "peer_state": {"layer": 3}}
-    tracker = make_tracker('/start{"scenario": "bullied_at_school"}', "start", old,
+    old = {"peer_used_lines": ["layers.1#0"], "peer_state": {"layer": 3}}
+    tracker = make_tracker('/start{"scenario": "bullied_at_school"}', "start", old, history=log_events(LOG),
                            entities=[{"entity": "scenario", "value": "bullied_at_school"}])
     messages, events = run(ActionStartScenario(), tracker)
 
     assert "You're about to talk with Sam." in messages[0]["text"]
     assert "Coach:" in messages[0]["text"]
     assert messages[1]["text"] == f"Sam: {SAM.opening[0]}"
-    assert slot_events(events) == {"practice_active": True, "scenario": SAM.id, "coach_log": [],
+    assert slot_events(events) == {"practice_active": True, "scenario": SAM.id, "coach_turn": None,
                                    "peer_used_lines": ["opening#0"], "peer_state": {"layer": 0}}
 
 
 def test_switching_mid_conversation_says_the_old_one_is_closed():
-    tracker = practice_tracker('/start{"scenario": "bullied_at_school"}', {"coach_log": LOG}, intent="start",
+    tracker = practice_tracker('/start{"scenario": "bullied_at_school"}', log=LOG, intent="start",
                                entities=[{"entity": "scenario", "value": "bullied_at_school"}])
     messages, events = run(ActionStartScenario(), tracker)
 
     assert messages[0]["text"].startswith("That closes your conversation with Sam (5 messages)")
-    assert slot_events(events)["coach_log"] == []
+    assert slot_events(events)["coach_turn"] is None
+    assert state.coach_log(apply(tracker, events, "hi Sam")) == []
 
 
 def test_start_by_number_or_name():
@@ -104,8 +106,9 @@ def test_naming_a_scenario_before_choosing_starts_it_without_a_lead_in():
 
 
 def test_talking_after_the_end_does_not_start_a_new_conversation():
-    ended = {"practice_active": False, "scenario": SAM.id, "coach_log": LOG}
-    messages, events = run(ActionStartScenario(), make_tracker("thanks Sam", slots=ended))
+    ended = {"practice_active": False, "scenario": SAM.id}
+    tracker = make_tracker("thanks Sam", slots=ended, history=log_events(LOG))
+    messages, events = run(ActionStartScenario(), tracker)
 
     assert messages[0]["text"].startswith("That conversation has ended.")
     assert events == []
@@ -124,7 +127,7 @@ def test_unsure_menu_request_mid_conversation_is_treated_as_talk_to_the_peer():
     messages, events = run(ActionStartScenario(), tracker)
 
     assert messages[-1]["text"].startswith("Sam: ")
-    assert "coach_log" in slot_events(events)
+    assert "coach_turn" in slot_events(events)
     assert slot_events(events).get("practice_active") is None
 
 
@@ -145,8 +148,7 @@ def test_unknown_command_misread_as_a_choice_is_an_unknown_command():
 
 
 def test_feedback_summarises_the_log():
-    messages, events = run(ActionFeedback(), practice_tracker("/feedback", {"coach_log": LOG},
-                                                              intent="feedback"))
+    messages, events = run(ActionFeedback(), practice_tracker("/feedback", log=LOG, intent="feedback"))
     text = messages[0]["text"]
 
     assert "5 messages" in text
@@ -174,13 +176,13 @@ def test_feedback_with_no_turns_yet():
 def test_feedback_in_quiet_mode_quotes_the_held_notes():
     held = [entry(1, "You should tell a teacher.", flags=[("advising", "A?")], held=True),
             entry(2, "Don't worry.", flags=[("minimizing", "B?")], held=True)]
-    messages, _ = run(ActionFeedback(), practice_tracker("/feedback", {"coach_log": held}, intent="feedback"))
+    messages, _ = run(ActionFeedback(), practice_tracker("/feedback", log=held, intent="feedback"))
 
     assert '"A?"' in messages[0]["text"] and '"B?"' in messages[0]["text"]
 
 
 def test_end_closes_summarises_and_explains_how_to_start_again():
-    tracker = practice_tracker("/end", {"coach_log": LOG, "peer_state": {"layer": 3}}, intent="end")
+    tracker = practice_tracker("/end", {"peer_state": {"layer": 3}}, log=LOG, intent="end")
     messages, events = run(ActionEndPractice(), tracker)
 
     assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.open")
@@ -213,7 +215,7 @@ def test_coach_quiet_then_live():
     held = [entry(1, "You should go.", flags=[("advising", "?")], held=True),
             entry(2, "What happened?", moves=["open_question"], held=True)]
     messages, events = run(ActionSetCoachMode(), practice_tracker(
-        "turn the coach on", {"coach_mode": "quiet", "coach_log": held}, intent="coach_live"))
+        "turn the coach on", {"coach_mode": "quiet"}, log=held, intent="coach_live"))
     assert slot_events(events) == {"coach_mode": "live"}
     assert "saved 1 note" in messages[0]["text"]
 
