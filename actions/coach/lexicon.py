@@ -57,8 +57,10 @@ class Lexicon:
             return {k: self._expand_value(v, where) for k, v in value.items()}
         if isinstance(value, list):
             # YAML reads `true`, `1` or `2.5` in a word list as a boolean or a number; trainers mean the word
-            return [str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, int | float) else v
-                    for v in value]
+            return [
+                str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, int | float) else v
+                for v in value
+            ]
         return value
 
 
