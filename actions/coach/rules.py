@@ -7,7 +7,7 @@ Trainers add rules by editing the YAML files under ``actions/coach/data/rules/``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,6 @@ class Rule:
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     description: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def load_categories(path: Path | None = None) -> dict[str, Category]:
