@@ -172,14 +172,12 @@ class DirectiveCoach:
         ]
         flags: list[Flag] = []
         if candidates:
-            excludes: dict[str, list[tuple[int, int]]] = {}
-            if any(rules[key].exclude for key, _, _ in candidates):
-                for key, s, e in self.exclude_matcher(toks, encoded):
-                    excludes.setdefault(key, []).append((s, e))
             ctx = self._context(doc, toks, encoded)
             for rule_id, s, e in candidates:
                 rule = self.rules[rule_id]
-                if self._holds(rule, s, e, ctx, excludes.get(rule_id, ())):
+                if self._holds(rule, s, e, ctx) and not (
+                    rule.exclude and self.exclude_matcher.overlaps(rule_id, encoded, s, e)
+                ):
                     flags.append(self._flag(doc, rule, s, e, ctx))
             flags = _resolve(flags)
         doc.user_data[FLAGS_KEY] = flags
@@ -212,7 +210,7 @@ class DirectiveCoach:
             or (self.view is not None and prev[0] in self.view.openers)
         )
 
-    def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext, excludes: Any) -> bool:
+    def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext) -> bool:
         sent = ctx.sentence_at(s)
         if rule.mood == "statement" and sent.question:
             return False
@@ -231,9 +229,7 @@ class DirectiveCoach:
         mask = 0
         for kind in blocked:
             mask |= FRAME_BITS[kind]
-        if mask and ctx.framed(s, mask):
-            return False
-        return not any(xs < e and s < xe for xs, xe in excludes)
+        return not (mask and ctx.framed(s, mask))
 
     def _flag(self, doc: Doc, rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
         action = None

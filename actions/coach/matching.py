@@ -155,6 +155,7 @@ class AnchoredMatcher:
         self.pairs: dict[tuple[str, str], list[CompiledPattern]] = {}  # (first word, second word) -> patterns
         self.pair_firsts: set[str] = set()
         self.anywhere: list[CompiledPattern] = []
+        self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
 
     def add(self, key: str, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
@@ -177,6 +178,7 @@ class AnchoredMatcher:
                 first = variant[0]
                 compiled.trivial = len(variant) == 1 and _anchor_only(first)
                 self._index(compiled, variant[0])
+                self.by_key.setdefault(key, []).append(compiled)
                 self.size += 1
 
     def _index(self, pattern: CompiledPattern, first: dict[str, Any]) -> None:
@@ -268,6 +270,20 @@ class AnchoredMatcher:
                     if end > best.get((pattern.key, i), i):
                         best[(pattern.key, i)] = end
         return [(key, i, end) for (key, i), end in best.items()]
+
+    def overlaps(self, key: str, encoded: Encoded, start: int, end: int, reach: int = 3) -> bool:
+        """Whether a pattern under ``key`` matches a span overlapping tokens ``start``..``end``.
+
+        Only starts from ``reach`` tokens before the span to its end are tried: a cheap check for one span,
+        instead of a pass over the whole message.
+        """
+        text, starts = encoded[0], encoded[1]
+        for pos in range(max(0, start - reach), end):
+            for pattern in self.by_key.get(key, ()):
+                m = pattern.regex.match(text, starts[pos])
+                if m is not None and bisect_left(starts, m.end()) > start:
+                    return True
+        return False
 
     def _token_regex(self, tok: dict[str, Any], where: str) -> str:
         fields = [ANY_FIELD] * 4
