@@ -1,8 +1,8 @@
 """spaCy components: a lookup lemmatizer for trainee text, and the directive-language coach.
 
-The coach matches rule patterns with a Matcher, reads where each match sits (``context.py``), keeps the
-matches whose conditions hold, and writes them to ``doc.spans["coach"]`` (label = category) and
-``doc._.coach_flags``. Rule data is loaded in ``initialize``, not at import.
+The coach matches the rules' spaCy token patterns (``matching.py``), reads where each match sits
+(``context.py``), keeps the matches whose conditions hold, and writes them to ``doc.spans["coach"]`` (label =
+category) and ``doc._.coach_flags``. Rule data is loaded in ``initialize``, not at import.
 """
 
 from __future__ import annotations
