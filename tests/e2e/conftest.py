@@ -72,8 +72,9 @@ def rasa_server(action_server: Server, trained_model: Path, log_dir: Path) -> It
         "--endpoints", str(endpoints_file(log_dir, action_server.port)),
     ]
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=log.open("w"),
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    with log.open("w") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
     server = Server(process, port, log)
     try:
         # The REST channel's health route answers only once the model is loaded.

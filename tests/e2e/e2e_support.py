@@ -172,11 +172,12 @@ def start_action_server(log_dir: Path) -> Server:
     log = log_dir / f"action-server-{port}.log"
     env = {**os.environ, "SANIC_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    process = subprocess.Popen(
-        [str(ACTIONS_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log.open("w") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [str(ACTIONS_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     server = Server(process, port, log)
     try:
         wait_until_up(server, "/health", ACTION_START_TIMEOUT, "the action server")
