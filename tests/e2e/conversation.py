@@ -68,7 +68,7 @@ class Turn:
 
     @property
     def flagged(self) -> bool:
-        """Whether the coach flagged the message (by payload if any, else by a note naming a category)."""
+        """Whether the coach flagged the message, going by its custom payloads (sent outside the shell)."""
         return any(p.get("directive") for p in self.coach_payloads)
 
     def describe(self) -> str:
