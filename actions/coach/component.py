@@ -158,12 +158,7 @@ class DirectiveCoach:
         """Find the flags in a message and store them on the doc."""
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
-        toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
-        prepared = doc.user_data.get(LINES_KEY)
-        # lines made by a lemmatizer with another lexicon would carry other class codes
-        encoded = self.encoding.encode(
-            toks, prepared[1:] if prepared and prepared[0] is self.encoding else None
-        )
+        toks, encoded = self._read(doc)
         rules = self.rules
         candidates = [
             (key, s, e)
@@ -187,8 +182,15 @@ class DirectiveCoach:
 
     def context(self, doc: Doc) -> MessageContext:
         """The structural analysis of a processed message (for listening-move recognition)."""
-        toks = token_views(doc)
-        return self._context(doc, toks, self.encoding.encode(toks))
+        return self._context(doc, *self._read(doc))
+
+    def _read(self, doc: Doc) -> tuple[list[TokenView], Encoded]:
+        """The token views and their encoding, as the lemmatizer left them on the doc when it could."""
+        toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
+        prepared = doc.user_data.get(LINES_KEY)
+        # lines made by a lemmatizer with another lexicon would carry other class codes
+        usable = prepared is not None and prepared[0] is self.encoding and VIEWS_KEY in doc.user_data
+        return toks, self.encoding.encode(toks, prepared[1:] if usable else None)
 
     def _context(self, doc: Doc, toks: list[TokenView], encoded: Encoded) -> MessageContext:
         assert self.view is not None

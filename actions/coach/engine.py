@@ -44,7 +44,7 @@ def analyze(text: str) -> dict[str, Any]:
         ``{"text", "directive", "flags": [{"category", "start", "end", "text", "explanation",
         "rephrasings"}]}``, flags most important first; ``start``/``end`` are character offsets into ``text``.
     """
-    return doc_to_analysis(text, _process(get_nlp(), _clip(text)))
+    return doc_to_analysis(text, process(get_nlp(), _clip(text)))
 
 
 def analyze_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[dict[str, Any]]:
@@ -84,10 +84,11 @@ def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
 
 def rule_ids(text: str) -> list[str]:
     """Ids of the rules that fire on a message, most important first (for trainers and tests)."""
-    return [f.rule.id for f in _process(get_nlp(), _clip(text))._.coach_flags]
+    return [f.rule.id for f in process(get_nlp(), _clip(text))._.coach_flags]
 
 
-def _process(nlp: Language, text: str) -> Doc:
+def process(nlp: Language, text: str) -> Doc:
+    """Run the coach pipeline on one message, without Language.__call__'s bookkeeping."""
     # Language.__call__ adds error handling and bookkeeping that costs as much as the tokenizer on a short
     # message; the coach's own components don't need it.
     doc = nlp.tokenizer(text)

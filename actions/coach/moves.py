@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .context import FRAME_BITS, WH_WORDS
-from .engine import get_nlp
+from .engine import get_nlp, process
 
 FIRST_PERSON = frozenset({"i", "my", "me"})
 REFLECTIVE_MASK = FRAME_BITS["reflective"] | FRAME_BITS["peer_mind"]
@@ -37,7 +37,7 @@ def listening_moves(text: str) -> list[str]:
         "invitation"; empty when the message is directive or none is recognised.
     """
     nlp = get_nlp()
-    doc = nlp(text)
+    doc = process(nlp, text)
     if doc._.coach_flags:
         return []
     ctx = nlp.get_pipe("directive_coach").context(doc)
