@@ -1,108 +1,176 @@
-"""How the simple peer answers a trainee message: pure functions, no Rasa types.
+"""How the peer answers a trainee message: pure functions, no Rasa types.
 
-The peer withdraws or pushes back when the coach flagged the message (with a line for the flag's
-category when the scenario has one), opens up a disclosure layer on an open question, a reflection or
-an invitation (after a directive message, the first such move only wins back the current layer), and
-otherwise says a neutral line. No line repeats while unused alternatives remain.
+The peer keeps a rapport number per conversation (actions/peer/rapport.py). Collaborative moves raise
+it and directive ones lower it; how deep the peer discloses follows it. Open questions and reflections
+take the peer a layer deeper once rapport reaches that layer's need and the peer has stayed at the
+current layer for a couple of turns. After a directive turn the peer holds back (withdrawn replies) until
+a collaborative move or a repair; the last layer, the peer's own next step, stays closed after a
+directive turn until the trainee repairs or has listened for a while. No line repeats while an unused
+alternative remains.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from actions.peer.moves import Move, classify, speaks_of_self, turns_back
+from actions.peer.relevance import overlap
 from actions.peer.scenarios import Scenario
+from actions.peer.schema import GENERAL, OPENING_MOVES
 
-#: Listening moves (from the coach's listening_moves) that make the peer open up a layer. An
-#: invitation ("Tell me more", "Go on") does the work of an open question.
-OPENING_MOVES = frozenset({"open_question", "reflection", "invitation"})
+#: When the peer has just asked about the trainee's experience, these moves answering in the first
+#: person are read as the trainee's share.
+ANSWER_KINDS = frozenset({"other", "closed_question", "small_talk", "validation", "affirmation"})
+#: Never said as a fallback: the peer always has one of these.
+LAST_RESORT = ("reactions.neutral#-1", "Mm.")
 
-#: Messages longer than this get a "that's a lot" reaction instead of a layer or a neutral line.
-LONG_MESSAGE_CHARS = 1200
+
+@dataclass
+class PeerState:
+    """The peer's state in one conversation, stored in the ``peer_state`` slot (a small dict).
+
+    Attributes:
+        layer: Index of the deepest layer opened so far (0 = surface).
+        rapport: The rapport number.
+        dwell: Trainee turns since the current layer opened.
+        guard: Collaborative moves still needed before a listening move opens anything again.
+        locked: The last layer is closed: a directive turn has not been repaired or listened past.
+        debt: Rapport lost to directive turns since the last repair (what a repair can win back).
+        streak: Collaborative moves in a row.
+        asked: The layer whose question about the trainee's experience the peer just asked, if any.
+        asks_done: Layers whose question has been asked.
+        permission: The trainee's last move asked permission to share something.
+        turns: Trainee turns so far.
+        move: The last move's kind (for the record and the tests).
+    """
+
+    layer: int = 0
+    rapport: int = 0
+    dwell: int = 1
+    guard: int = 0
+    locked: bool = False
+    debt: int = 0
+    streak: int = 0
+    asked: str | None = None
+    asks_done: list[str] = field(default_factory=list)
+    permission: bool = False
+    turns: int = 0
+    move: str | None = None
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any] | None, scenario: Scenario) -> PeerState:
+        """The state stored on the tracker, with anything missing or malformed at its start value."""
+        value = value if isinstance(value, dict) else {}
+        state = cls(rapport=scenario.rapport.start)
+        for name, default in asdict(state).items():
+            got = value.get(name, default)
+            if isinstance(default, bool):
+                setattr(state, name, bool(got))
+            elif isinstance(default, int):
+                setattr(state, name, int(got) if isinstance(got, (int, float)) else default)
+            elif isinstance(default, list):
+                setattr(state, name, [str(x) for x in got] if isinstance(got, list) else [])
+            else:
+                setattr(state, name, str(got) if got is not None else None)
+        state.layer = max(0, min(state.layer, scenario.deepest))
+        return state
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as stored on the tracker."""
+        return asdict(self)
+
+
+def start_state(scenario: Scenario) -> dict[str, Any]:
+    """The peer state at the start of a conversation."""
+    return PeerState.from_dict(None, scenario).to_dict()
 
 
 @dataclass
 class PeerReply:
-    """What the peer says, and the peer state to store afterwards."""
+    """What the peer says, the keys of the lines said, and the state to store afterwards."""
 
     text: str
-    key: str
+    keys: list[str]
     reaction: str
-    state: dict[str, Any] = field(default_factory=dict)
-    used: list[str] = field(default_factory=list)
+    state: dict[str, Any]
+    move: Move
+    opened: str | None = None
 
 
 def pick_line(
-    scenario: Scenario, pool_keys: Sequence[str], used: Iterable[str], seed: str
+    scenario: Scenario, pool_keys: Sequence[str], used: Iterable[str], seed: str, about: str = ""
 ) -> tuple[str, str] | None:
-    """Pick a line, never one already used while unused lines remain in the given pools.
+    """Pick a line, never one already said while an unsaid line remains in the given pools.
 
-    Pools are tried in order; the first with an unused line wins. Only when every line of every pool
-    has been used does a line repeat (then the pools' lines are picked from again, avoiding the last
-    one said). The choice among unused lines is a stable hash of ``seed``, so it is deterministic.
+    Pools are tried in order; the first with an unsaid line wins. Among its unsaid lines, those sharing
+    the most content words with ``about`` (the trainee's message) are preferred, and the choice between
+    equals is a stable hash of ``seed``. A line counts as said when its key or its exact text was used.
+    Only when every line of every pool has been said does one repeat: the one of the first non-empty
+    pool said longest ago.
 
     Args:
         scenario: The scenario whose lines are used.
-        pool_keys: Dotted pool keys, best first (see ``Scenario.pool``).
-        used: Keys ("<pool>#<index>") of the lines already said in this conversation.
+        pool_keys: Pool keys, best first (see ``Scenario.lines``).
+        used: Keys ("<pool>#<index>") of the lines already said in this conversation, oldest first.
         seed: Varies the choice between conversations and turns, e.g. "<sender>:<turn>".
+        about: The trainee's message, to prefer lines that fit it.
 
     Returns:
         ``(line_key, text)``, or None when none of the pools has any lines.
     """
-    used_list = list(used)
-    used_set = set(used_list)
-    all_keys: list[tuple[str, str]] = []
-    for pool_key in pool_keys:
-        lines = scenario.pool(pool_key)
-        keys = [(f"{pool_key}#{i}", line) for i, line in enumerate(lines)]
-        all_keys.extend(keys)
-        fresh = [item for item in keys if item[0] not in used_set]
+    said = _Said(scenario, used)
+    first_pool: list[tuple[str, str]] = []
+    for pool_key in dict.fromkeys(pool_keys):
+        first_pool = first_pool or said.items(pool_key)
+        fresh = said.fresh(pool_key)
         if fresh:
+            if about:
+                scores = [overlap(about, line) for _, line in fresh]
+                best = max(scores)
+                fresh = [item for item, score in zip(fresh, scores, strict=True) if score == best]
             return fresh[_stable_index(seed, len(fresh))]
-    if not all_keys:
+    if not first_pool:
         return None
-    last = used_list[-1] if used_list else None
-    candidates = [item for item in all_keys if item[0] != last] or all_keys
-    return candidates[_stable_index(seed, len(candidates))]
+    return min(first_pool, key=lambda item: said.last_use.get(item[0], -1))
+
+
+class _Said:
+    """The lines said so far in a conversation, by key and by text."""
+
+    def __init__(self, scenario: Scenario, used: Iterable[str]) -> None:
+        self.scenario = scenario
+        self.last_use = {key: i for i, key in enumerate(used)}
+        self.texts = {_text_of(scenario, key) for key in self.last_use}
+
+    def items(self, pool_key: str) -> list[tuple[str, str]]:
+        return [(f"{pool_key}#{i}", line) for i, line in enumerate(self.scenario.lines(pool_key))]
+
+    def fresh(self, pool_key: str) -> list[tuple[str, str]]:
+        return [item for item in self.items(pool_key) if item[0] not in self.last_use
+                and item[1] not in self.texts]
+
+    def best_fit(self, pool_keys: Iterable[str], about: str) -> int:
+        """The most content words any unsaid line of these layer pools shares with ``about``."""
+        best = 0
+        for pool_key in pool_keys:
+            label = self.scenario.label_of(pool_key)
+            for _, line in self.fresh(pool_key):
+                best = max(best, overlap(about, line, label))
+        return best
+
+
+def _text_of(scenario: Scenario, key: str) -> str | None:
+    pool, _, index = key.rpartition("#")
+    lines = scenario.lines(pool)
+    return lines[int(index)] if index.isdigit() and int(index) < len(lines) else None
 
 
 def _stable_index(seed: str, size: int) -> int:
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % size
-
-
-def classify_reaction(
-    text: str, analysis: dict[str, Any] | None, moves: Sequence[str], intent: str | None = None
-) -> tuple[str, str | None]:
-    """Decide what kind of reaction a trainee message gets.
-
-    Args:
-        text: The trainee's message.
-        analysis: The coach's analysis of it (``analyze`` output), or None if unavailable.
-        moves: Listening moves the coach recognised in it.
-        intent: The NLU intent, if known (only "goodbye" and "greet" change the reaction).
-
-    Returns:
-        ``(reaction, category)``: reaction is one of "empty", "directive", "long", "open_up",
-        "goodbye", "greeting", "neutral"; category is the first flag's category for "directive",
-        else None.
-    """
-    if not text.strip():
-        return "empty", None
-    if analysis and analysis.get("directive") and analysis.get("flags"):
-        return "directive", str(analysis["flags"][0].get("category") or "")
-    if len(text) > LONG_MESSAGE_CHARS:
-        return "long", None
-    if OPENING_MOVES.intersection(moves):
-        return "open_up", None
-    if intent == "goodbye":
-        return "goodbye", None
-    if intent == "greet":
-        return "greeting", None
-    return "neutral", None
 
 
 def peer_reply(
@@ -115,6 +183,7 @@ def peer_reply(
     used: Sequence[str],
     seed: str,
     intent: str | None = None,
+    confidence: float = 1.0,
 ) -> PeerReply:
     """The peer's answer to one trainee message.
 
@@ -122,62 +191,169 @@ def peer_reply(
         scenario: The scenario being practised.
         text: The trainee's message.
         analysis: The coach's analysis of the message, or None.
-        moves: Listening moves the coach recognised.
-        state: The peer state so far, e.g. ``{"layer": 1}``.
-        used: Line keys already said in this conversation.
+        moves: The coach's listening moves for the message.
+        state: The peer state so far (the ``peer_state`` slot).
+        used: Line keys already said in this conversation, oldest first.
         seed: Deterministic variation, e.g. "<sender>:<turn>".
         intent: The NLU intent of the message, if known.
+        confidence: The NLU confidence of that intent.
 
     Returns:
-        The reply line (without the peer's name) and the updated state and used-line keys.
+        The reply (without the peer's name), the keys of the lines said this turn and the new state.
     """
-    state = dict(state or {})
-    layer = int(state.get("layer", 0))
-    deepest = len(scenario.layers) - 1
-    reaction, category = classify_reaction(text, analysis, moves, intent)
+    st = PeerState.from_dict(state, scenario)
+    move = classify(text, analysis, moves, intent, confidence)
+    asked, st.asked = st.asked, None
+    if asked and move.kind in ANSWER_KINDS and speaks_of_self(text):
+        move = Move(kind="self_disclosure", source="answer", question=move.question, words=move.words)
+    turn = _Turn(scenario, st, move, asked, _Said(scenario, used), text)
+    pools = turn.react()
+    picked = pick_line(scenario, [*pools, *scenario.scoped("reactions", "neutral", st.layer)], used, seed,
+                       about=text)
+    key, line = picked or LAST_RESORT
+    keys = [key]
+    if turn.opened is not None:
+        ask = _ask(scenario, st, turn.opened, [*used, key], seed)
+        if ask:
+            keys.append(ask[0])
+            line = f"{line} {ask[1]}"
+    st.dwell += 1
+    st.turns += 1
+    st.move = turn.reaction
+    return PeerReply(text=line, keys=keys, reaction=turn.reaction, state=st.to_dict(), move=move,
+                     opened=turn.opened)
 
-    if reaction == "directive":
-        pools = [f"reactions.categories.{category}", "reactions.directive"] if category else []
-        pools = pools or ["reactions.directive"]
-        # Told what to do, the peer holds back: the next listening move only wins back where they
-        # were, and the one after that goes deeper again.
-        state["guarded"] = True
-    elif reaction == "open_up":
-        if state.pop("guarded", False):
-            pools = [f"layers.{layer}"]
+
+def _ask(scenario: Scenario, st: PeerState, layer_id: str, used: Sequence[str],
+         seed: str) -> tuple[str, str] | None:
+    """The peer's question about the trainee's experience, once, when the layer it follows opens."""
+    if layer_id not in scenario.asks or layer_id in st.asks_done:
+        return None
+    picked = pick_line(scenario, [f"asks.{layer_id}"], used, seed + ":ask")
+    if picked:
+        st.asks_done.append(layer_id)
+        st.asked = layer_id
+    return picked
+
+
+class _Turn:
+    """One turn's arithmetic: updates the state and says which pools the reply comes from."""
+
+    def __init__(self, scenario: Scenario, st: PeerState, move: Move, asked: str | None, said: _Said,
+                 text: str) -> None:
+        self.scenario, self.st, self.move, self.asked = scenario, st, move, asked
+        self.said, self.text = said, text
+        self.rules = scenario.rapport
+        self.reaction = move.kind
+        self.opened: str | None = None
+
+    def react(self) -> list[str]:
+        kind = self.move.kind
+        if kind == "directive":
+            return self._directive()
+        if kind == "repair":
+            return self._repair()
+        if kind == "self_disclosure":
+            return self._share()
+        if kind in OPENING_MOVES:
+            return self._opening(kind)
+        if kind in ("empty", "long", "goodbye", "other"):
+            self._change(self.rules.move_delta("other"))
+            return self.scenario.scoped("reactions", "neutral" if kind == "other" else kind, self.st.layer)
+        self._change(self.rules.move_delta(kind))
+        return self.scenario.scoped("moves", kind, self.st.layer)
+
+    def _change(self, delta: int) -> None:
+        st = self.st
+        st.rapport = self.rules.clamp(st.rapport + delta)
+        st.permission = self.move.kind == "ask_permission"
+        if delta > 0:
+            st.guard = max(0, st.guard - 1)
+            st.streak += 1
+            if st.locked and st.streak >= self.rules.relisten_turns:
+                st.locked, st.debt = False, 0
+
+    def _directive(self) -> list[str]:
+        st, rules = self.st, self.rules
+        category = self.move.category or GENERAL
+        before = st.rapport
+        if st.permission and category == "advising":
+            # The peer agreed to hear an idea: it still isn't theirs, but it doesn't shut them down.
+            delta = rules.advice_after_permission
         else:
-            layer = min(layer + 1, deepest)
-            pools = []
-        # The new layer first, then unused lines from the layers just above it: a listening trainee
-        # never hears filler while the peer still has something to say. Surface small talk is left
-        # out once past it, since it would read as the peer closing up again.
-        pools += [f"layers.{i}" for i in range(layer, 0, -1)] or ["layers.0"]
-        pools.append("reactions.neutral")
-    elif reaction in {"empty", "long", "goodbye", "greeting"}:
-        pools = [f"reactions.{reaction}", "reactions.neutral"]
-    else:
-        pools = ["reactions.neutral"]
+            delta = rules.directive_delta(category)
+            st.guard = min(st.guard + rules.guard_turns, rules.guard_max)
+        self._change(delta)
+        st.debt += before - st.rapport
+        st.locked, st.streak = True, 0
+        return [*self.scenario.scoped("directive", category, st.layer),
+                *self.scenario.scoped("directive", GENERAL, st.layer)]
 
-    picked = pick_line(scenario, pools, used, seed) or ("reactions.neutral#0", "...")
-    state["layer"] = layer
-    return PeerReply(text=picked[1], key=picked[0], reaction=reaction, state=state,
-                     used=[*used, picked[0]])
+    def _repair(self) -> list[str]:
+        st = self.st
+        if not (st.debt or st.guard or st.locked):
+            self.reaction = "other"
+            self._change(self.rules.move_delta("other"))
+            return self.scenario.scoped("reactions", "neutral", st.layer)
+        restore = min(self.rules.move_delta("repair"), st.debt)
+        st.guard, st.locked, st.debt = 0, False, 0
+        self._change(restore)
+        st.streak = max(st.streak, 1)
+        return self.scenario.scoped("moves", "repair", st.layer)
+
+    def _share(self) -> list[str]:
+        rules = self.rules
+        good = self.move.words <= rules.share_max_words and turns_back(self.move, rules.share_short_words)
+        if not good:
+            self.reaction = "long_share"
+            self._change(rules.move_delta("long_share"))
+            return self.scenario.scoped("reactions", "long_share", self.st.layer)
+        self._change(rules.move_delta("self_disclosure_asked" if self.asked else "self_disclosure"))
+        return self.scenario.scoped("moves", "self_disclosure", self.st.layer)
+
+    def _opening(self, kind: str) -> list[str]:
+        st, scenario = self.st, self.scenario
+        held_back = st.guard > 0
+        self._change(self.rules.move_delta(kind))
+        if held_back or st.rapport < scenario.need(st.layer):
+            self.reaction = "withdrawn"
+            return scenario.scoped("reactions", "withdrawn", st.layer)
+        deeper = st.layer + 1
+        # Unsaid lines of this layer, then of the ones above it (a listening trainee never hears filler
+        # while the peer still has something to say; surface small talk would read as closing up again),
+        # then the move's own lines for when there is nothing new to say at this depth.
+        here = [f"layers.{scenario.layers[i].id}" for i in range(st.layer, 0, -1)] or [
+            f"layers.{scenario.layers[0].id}"]
+        if (deeper <= scenario.deepest and st.rapport >= scenario.need(deeper)
+                and st.dwell >= self.rules.turns_per_layer and not (deeper == scenario.deepest and st.locked)
+                and not self._fits_here_better(here, f"layers.{scenario.layers[deeper].id}")):
+            st.layer, st.dwell = deeper, 0
+            self.opened = scenario.layers[deeper].id
+            self.reaction = "opened"
+            here = [f"layers.{self.opened}", *here]
+        return [*here, *scenario.scoped("moves", kind, st.layer)]
+
+    def _fits_here_better(self, here: list[str], deeper: str) -> bool:
+        """Whether the trainee asked about something the peer has still to say at this depth."""
+        fit_here = self.said.best_fit(here, self.text)
+        return fit_here > 0 and fit_here > self.said.best_fit([deeper], self.text)
 
 
 def closing_line(scenario: Scenario, state: dict[str, Any] | None, used: Sequence[str],
                  seed: str) -> tuple[str, str] | None:
-    """How the peer closes the conversation: warmer once they have reached their feelings.
+    """How the peer closes the conversation: warmer once they have opened up and still trust the trainee.
 
     Args:
         scenario: The scenario being practised.
-        state: The peer state, e.g. ``{"layer": 2}``.
+        state: The peer state (the ``peer_state`` slot).
         used: Line keys already said.
         seed: Deterministic variation.
 
     Returns:
         ``(line_key, text)``, or None when the scenario has no closing lines.
     """
-    layer = int((state or {}).get("layer", 0))
-    opened = layer >= min(2, len(scenario.layers) - 1)
+    st = PeerState.from_dict(state, scenario)
+    feelings = min(2, scenario.deepest)
+    opened = st.layer >= feelings and st.guard == 0 and st.rapport >= scenario.need(feelings)
     pools = ["closing.open", "closing.guarded"] if opened else ["closing.guarded", "closing.open"]
     return pick_line(scenario, pools, used, seed)

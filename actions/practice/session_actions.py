@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.peer.responder import closing_line, pick_line
+from actions.peer.responder import closing_line, pick_line, start_state
 from actions.peer.scenarios import (
     Scenario,
     default_scenario,
@@ -32,7 +32,8 @@ NO_SCENARIOS = ("Sorry, there are no scenarios to practise with right now. "
 
 def scenario_buttons(scenarios: list[Scenario]) -> list[dict[str, str]]:
     """One button per scenario; the payload starts it directly."""
-    return [{"title": s.title, "payload": "/start" + json.dumps({"scenario": s.id})} for s in scenarios]
+    return [{"title": f"{number}. {s.title}", "payload": "/start" + json.dumps({"scenario": s.id})}
+            for number, s in enumerate(scenarios, start=1)]
 
 
 def coach_mode_line(mode: str) -> str:
@@ -69,8 +70,9 @@ def start_events(scenario: Scenario, opening_key: str) -> list[dict[str, Any]]:
         SlotSet(state.PRACTICE_ACTIVE, True),
         SlotSet(state.SCENARIO, scenario.id),
         SlotSet(state.COACH_TURN, None),  # a fresh coach log
+        SlotSet(state.PEER_USED_LINES, None),  # a fresh record of the lines said
         SlotSet(state.PEER_USED_LINES, [opening_key]),
-        SlotSet(state.PEER_STATE, {"layer": 0}),
+        SlotSet(state.PEER_STATE, start_state(scenario)),
     ]
 
 
@@ -281,7 +283,7 @@ class ActionEndPractice(SafeAction):
                                    seed=f"{tracker.sender_id}:{scenario.id}:closing")
             if closing:
                 dispatcher.utter_message(text=f"{scenario.name}: {closing[1]}")
-                events.append(SlotSet(state.PEER_USED_LINES, [*used, closing[0]]))
+                events.append(SlotSet(state.PEER_USED_LINES, [closing[0]]))
         text = session_summary(tracker, "That's the end of this conversation. Here's your summary.")
         text += "\n\nTo practise again, type /start (or just say hi). /restart clears everything."
         dispatcher.utter_message(text=text)

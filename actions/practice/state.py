@@ -12,6 +12,8 @@ COACH_MODE = "coach_mode"
 #: Set once per practice turn to that turn's coach-log entry; None starts a fresh log. The whole log
 #: is read back from these slot events (see coach_log), so each turn stores only its own entry.
 COACH_TURN = "coach_turn"
+#: Set once per peer turn to the keys of the lines the peer said on it; None starts a fresh record. The
+#: whole record is read back from these slot events (see used_lines), so no turn rewrites earlier ones.
 PEER_USED_LINES = "peer_used_lines"
 PEER_STATE = "peer_state"
 
@@ -142,9 +144,28 @@ def coach_log(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def used_lines(tracker: Tracker) -> list[str]:
-    """Keys of the peer lines already said in this conversation."""
-    value = tracker.get_slot(PEER_USED_LINES)
-    return [str(v) for v in value] if isinstance(value, list) else []
+    """Keys of the peer lines already said in this conversation, rebuilt from the per-turn slot events.
+
+    Each peer turn sets ``peer_used_lines`` to the keys it said; None (a new scenario), a reset of all
+    slots or ``/restart`` starts the record afresh, as for ``coach_log``.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        The keys, oldest first.
+    """
+    used: list[str] = []
+    for event in applied_session_events(tracker):
+        if event.get("event") == "reset_slots":
+            used = []
+        elif event.get("event") == "slot" and event.get("name") == PEER_USED_LINES:
+            value = event.get("value")
+            if isinstance(value, list):
+                used.extend(str(v) for v in value)
+            else:
+                used = []
+    return used
 
 
 def peer_state(tracker: Tracker) -> dict[str, Any]:

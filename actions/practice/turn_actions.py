@@ -68,7 +68,7 @@ def peer_message(dispatcher: CollectingDispatcher, tracker: Tracker,
         entry: The coach's log entry for this message, or None when the coach did not log it.
 
     Returns:
-        Events updating the peer's state and used lines.
+        Events setting the peer's state and the keys of the lines said on this turn.
     """
     scenario = get_scenario(tracker.get_slot(state.SCENARIO))
     if scenario is None:
@@ -90,12 +90,14 @@ def peer_message(dispatcher: CollectingDispatcher, tracker: Tracker,
         state=state.peer_state(tracker), used=used,
         seed=f"{tracker.sender_id}:{scenario.id}:{len(used)}",
         intent=state.latest_intent(tracker),
+        confidence=state.latest_intent_confidence(tracker),
     )
     message = f"{scenario.name}: {reply.text}"
     if reply.reaction == "goodbye":
         message += "\n\n(When you're ready to finish, type /end for your summary.)"
     dispatcher.utter_message(text=message)
-    return [SlotSet(state.PEER_STATE, reply.state), SlotSet(state.PEER_USED_LINES, reply.used)]
+    # Only this turn's line keys: state.used_lines reads the whole record back from these events.
+    return [SlotSet(state.PEER_STATE, reply.state), SlotSet(state.PEER_USED_LINES, reply.keys)]
 
 
 def start_instead(dispatcher: CollectingDispatcher, tracker: Tracker,

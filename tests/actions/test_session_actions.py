@@ -38,7 +38,7 @@ def test_menu_has_a_button_per_scenario():
     messages, events = run(ActionShowScenarios(), make_tracker("hi", "greet"))
 
     buttons = messages[0]["buttons"]
-    assert buttons[0]["title"] == SAM.title
+    assert buttons[0]["title"] == f"1. {SAM.title}"
     assert buttons[0]["payload"].startswith("/start{")
     assert json.loads(buttons[0]["payload"].removeprefix("/start")) == {"scenario": SAM.id}
     assert events == []
@@ -52,9 +52,14 @@ def test_start_with_a_scenario_introduces_the_peer_and_resets_state():
 
     assert "You're about to talk with Sam." in messages[0]["text"]
     assert "Coach:" in messages[0]["text"]
-    assert messages[1]["text"] == f"Sam: {SAM.opening[0]}"
-    assert slot_events(events) == {"practice_active": True, "scenario": SAM.id, "coach_turn": None,
-                                   "peer_used_lines": ["opening#0"], "peer_state": {"layer": 0}}
+    opening = messages[1]["text"].removeprefix("Sam: ")
+    assert opening in SAM.opening
+    slots = slot_events(events)
+    assert {k: slots[k] for k in ("practice_active", "scenario", "coach_turn")} == {
+        "practice_active": True, "scenario": SAM.id, "coach_turn": None}
+    assert slots["peer_state"]["layer"] == 0 and slots["peer_state"]["rapport"] == SAM.rapport.start
+    # The record of lines said starts afresh with the opening line.
+    assert state.used_lines(apply(tracker, events, "hi Sam")) == [f"opening#{SAM.opening.index(opening)}"]
 
 
 def test_switching_mid_conversation_says_the_old_one_is_closed():
@@ -182,22 +187,22 @@ def test_feedback_in_quiet_mode_quotes_the_held_notes():
 
 
 def test_end_closes_summarises_and_explains_how_to_start_again():
-    tracker = practice_tracker("/end", {"peer_state": {"layer": 3}}, log=LOG, intent="end")
+    tracker = practice_tracker("/end", {"peer_state": {"layer": 3, "rapport": 10}}, log=LOG, intent="end")
     messages, events = run(ActionEndPractice(), tracker)
 
-    assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.open")
+    assert messages[0]["text"].removeprefix("Sam: ") in SAM.lines("closing.open")
     assert "5 messages" in messages[1]["text"]
     assert "How far Sam opened up: what matters to him (4 of 5 layers)." in messages[1]["text"]
     assert "/start" in messages[1]["text"]
     slots = slot_events(events)
     assert slots["practice_active"] is False
-    assert slots["peer_used_lines"][-1].startswith("closing.open#")
+    assert len(slots["peer_used_lines"]) == 1 and slots["peer_used_lines"][0].startswith("closing.open#")
 
 
 def test_end_early_gets_a_guarded_goodbye():
     messages, _ = run(ActionEndPractice(), practice_tracker("/end", intent="end"))
 
-    assert messages[0]["text"].removeprefix("Sam: ") in SAM.pool("closing.guarded")
+    assert messages[0]["text"].removeprefix("Sam: ") in SAM.lines("closing.guarded")
 
 
 def test_end_when_not_practising():

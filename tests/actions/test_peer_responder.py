@@ -1,0 +1,391 @@
+"""The peer engine without Rasa: moves, rapport, layers, repair, asks, no repeats, closing."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.peer.moves import classify
+from actions.peer.responder import PeerState, closing_line, peer_reply, pick_line, start_state
+from actions.peer.scenarios import get_scenario
+
+SAM = get_scenario("bullied_at_school")
+RULES = SAM.rapport
+CLEAN = {"directive": False, "flags": []}
+
+
+def flagged(category):
+    return {"directive": True, "flags": [{"category": category, "text": "x", "rephrasing": "r"}]}
+
+
+def pool(group, name, layer=0):
+    """Every line the peer may say for this reaction at this layer (the layer's own, then any)."""
+    return {line for key in SAM.scoped(group, name, layer) for line in SAM.lines(key)}
+
+
+def layer_lines(layer_id):
+    return set(SAM.lines(f"layers.{layer_id}"))
+
+
+class Chat:
+    """A conversation with Sam driven turn by turn, keeping state and used lines like the tracker does."""
+
+    def __init__(self, **state):
+        self.state = {**start_state(SAM), **state}
+        self.used = ["opening#0"]
+        self.replies = []
+
+    def say(self, text="...", intent=None, analysis=None, moves=(), confidence=1.0):
+        reply = peer_reply(SAM, text=text, analysis=analysis or CLEAN, moves=list(moves), state=self.state,
+                           used=self.used, seed=f"chat:{len(self.used)}", intent=intent,
+                           confidence=confidence)
+        self.state, self.used = reply.state, [*self.used, *reply.keys]
+        self.replies.append(reply)
+        return reply
+
+    @property
+    def layer(self):
+        return SAM.layers[self.state["layer"]].id
+
+
+# --- reading a message as a move ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "analysis", "moves", "intent", "confidence", "kind", "category"), [
+    # A flagged message is directive whatever the NLU model says.
+    ("You should tell a teacher.", flagged("advising"), [], "validation", 0.99, "directive", "advising"),
+    ("You're overreacting.", flagged("judging"), [], "reflection", 0.9, "directive", "judging"),
+    # Unflagged advice from the NLU model is answered like advising.
+    ("Maybe a teacher could help?", CLEAN, [], "advice", 0.9, "directive", "advising"),
+    # Confident trainee-move intents decide.
+    ("That makes sense.", CLEAN, [], "validation", 0.9, "validation", None),
+    ("It's your call.", CLEAN, [], "support_autonomy", 0.8, "support_autonomy", None),
+    ("Sorry, I jumped in.", CLEAN, [], "repair", 0.7, "repair", None),
+    ("Is it every day?", CLEAN, ["closed_question"], "closed_question", 0.9, "closed_question", None),
+    # The coach saw a share where the model heard a question.
+    ("I was bullied too. What's it like for you?", CLEAN, ["self_disclosure", "open_question"],
+     "open_question", 0.9, "self_disclosure", None),
+    # Unknown, old, fallback or unsure intents: the coach's listening moves decide.
+    ("What happened?", CLEAN, ["open_question"], "practice_talk", 1.0, "open_question", None),
+    ("Tell me more.", CLEAN, ["invitation"], "nlu_fallback", 0.4, "open_question", None),
+    ("It sounds lonely.", CLEAN, ["reflection"], "validation", 0.3, "reflection", None),
+    ("Can I share an idea?", CLEAN, ["asking_permission"], None, 1.0, "ask_permission", None),
+    ("Is it every day?", CLEAN, ["closed_question"], "practice_talk", 1.0, "closed_question", None),
+    # ... and a few plain cues the coach has no move for.
+    ("Sorry, I jumped in with advice there.", CLEAN, ["self_disclosure"], "nlu_fallback", 0.3, "repair",
+     None),
+    ("That makes so much sense.", CLEAN, [], "practice_talk", 1.0, "validation", None),
+    ("hi Sam", CLEAN, [], "practice_talk", 1.0, "greet", None),
+    ("I went through something like that too.", CLEAN, ["self_disclosure"], None, 1.0, "self_disclosure",
+     None),
+    ("I hear you.", CLEAN, ["self_disclosure"], None, 1.0, "validation", None),
+    ("ok", CLEAN, [], "practice_talk", 1.0, "other", None),
+    ("bye", CLEAN, [], "goodbye", 1.0, "goodbye", None),
+    ("   ", CLEAN, [], "practice_talk", 1.0, "empty", None),
+    ("word " * 400, CLEAN, [], "reflection", 1.0, "long", None),
+])
+def test_classify(text, analysis, moves, intent, confidence, kind, category):
+    move = classify(text, analysis, moves, intent, confidence)
+    assert (move.kind, move.category) == (kind, category)
+
+
+# --- rapport ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("intent", "delta"), [
+    ("open_question", 1), ("reflection", 2), ("validation", 2), ("affirmation", 1), ("summary", 2),
+    ("support_autonomy", 1), ("ask_permission", 1), ("closed_question", 0), ("small_talk", 0), ("greet", 0),
+    ("reassurance", 0),
+])
+def test_collaborative_moves_raise_rapport_and_neutral_ones_do_not(intent, delta):
+    chat = Chat(rapport=4)
+    chat.say("...", intent=intent)
+    assert chat.state["rapport"] == 4 + delta
+
+
+@pytest.mark.parametrize(("category", "delta"), [
+    ("advising", -2), ("labeling", -4), ("judging", -4), ("minimizing", -3), ("ordering", -3),
+    ("diverting", -2), ("something_new", -3),
+])
+def test_directive_moves_lower_rapport_by_category(category, delta):
+    chat = Chat(rapport=8)
+    reply = chat.say("...", analysis=flagged(category))
+    assert chat.state["rapport"] == 8 + delta
+    assert reply.reaction == "directive"
+    assert chat.state["guard"] == 1 and chat.state["locked"]
+
+
+@pytest.mark.parametrize(("category", "expected"), [
+    ("minimizing", "It doesn't feel small to me."),
+    ("labeling", "I'm more than a label, you know."),
+])
+def test_category_reactions_from_the_issue(category, expected):
+    chat = Chat()
+    said = [chat.say("...", analysis=flagged(category)).text for _ in range(3)]
+    assert set(said) == set(SAM.lines(f"directive.{category}.any"))
+    assert expected in said
+    # Once the category's lines are used up, the general ones follow, still without repeats.
+    assert chat.say("...", analysis=flagged(category)).text in SAM.lines("directive.general.any")
+
+
+def test_rapport_stays_within_floor_and_ceiling():
+    chat = Chat()
+    for _ in range(10):
+        chat.say("...", analysis=flagged("labeling"))
+    assert chat.state["rapport"] == RULES.floor
+    chat = Chat()
+    for _ in range(20):
+        chat.say("...", intent="validation")
+    assert chat.state["rapport"] == RULES.ceiling
+
+
+# --- disclosure follows rapport ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("rapport", "dwell", "layer", "expected_layer"), [
+    (1, 5, 0, "surface"),          # 1 + 1 = 2 < 3: not yet
+    (2, 5, 0, "situation"),        # 2 + 1 = 3: the situation opens
+    (2, 1, 0, "surface"),          # rapport enough, but the peer has only just spoken at this layer
+    (8, 5, 2, "what_matters"),
+    (7, 5, 2, "feelings"),
+    (11, 5, 3, "next_step"),
+    (15, 5, 4, "next_step"),       # nothing deeper
+])
+def test_an_open_question_opens_the_next_layer_only_with_enough_rapport(rapport, dwell, layer,
+                                                                         expected_layer):
+    chat = Chat(rapport=rapport, dwell=dwell, layer=layer)
+    reply = chat.say("What's that like?", intent="open_question")
+    assert chat.layer == expected_layer
+    assert reply.text in layer_lines(expected_layer) | {
+        line for i in range(1, layer + 1) for line in layer_lines(SAM.layers[i].id)} | pool(
+        "moves", "open_question", chat.state["layer"])
+
+
+def test_a_newly_opened_layer_says_one_of_its_own_lines():
+    chat = Chat(rapport=5, dwell=2)
+    reply = chat.say("What's been going on?", intent="open_question")
+    assert reply.reaction == "opened" and reply.opened == "situation"
+    assert reply.text in layer_lines("situation")
+
+
+def test_closed_questions_get_short_answers_and_open_nothing():
+    chat = Chat(rapport=10, dwell=5)
+    for _ in range(4):
+        reply = chat.say("Is it every day?", intent="closed_question")
+        assert reply.text in pool("moves", "closed_question") | pool("reactions", "neutral")
+        assert len(reply.text) < 25
+    assert chat.layer == "surface"
+
+
+def test_listening_reaches_the_last_layer_without_repeating_itself():
+    chat = Chat()
+    for turn in range(20):
+        chat.say("What's that like for you?" if turn % 2 else "It sounds really hard.",
+                 intent="open_question" if turn % 2 else "reflection")
+    assert chat.layer == "next_step"
+    texts = [r.text for r in chat.replies]
+    assert len(texts) == len(set(texts))
+    # Every disclosure line of the deeper layers was said before any filler.
+    assert layer_lines("next_step") <= set(texts)
+
+
+def test_the_peer_stays_at_a_layer_for_a_turn_before_going_deeper():
+    chat = Chat(rapport=20)
+    layers = [chat.say("What's that like?", intent="open_question") and chat.layer for _ in range(8)]
+    assert layers == ["surface", "situation", "situation", "feelings", "feelings", "what_matters",
+                      "what_matters", "next_step"]
+
+
+def test_a_question_about_something_still_unsaid_here_is_answered_here():
+    chat = Chat(rapport=10, layer=2, dwell=3)
+    chat.used.append("layers.feelings#2")  # "Mostly I just feel on my own with it..."
+    reply = chat.say("What are mornings like, on the bus?", intent="open_question")
+    assert reply.text == "Honestly, I dread mornings. I get this knot in my stomach on the bus."
+    assert chat.layer == "feelings"
+
+
+# --- directive turns, withdrawal and repair ---------------------------------------------------------------
+
+def test_after_a_directive_turn_the_next_listening_move_gets_a_withdrawn_reply():
+    chat = Chat(rapport=10, layer=2, dwell=5)
+    chat.say("You should tell a teacher.", analysis=flagged("advising"))
+    reply = chat.say("What's that like?", intent="open_question")
+    assert reply.reaction == "withdrawn"
+    assert reply.text in pool("reactions", "withdrawn")
+    assert chat.layer == "feelings"
+    # One collaborative move later the peer talks again.
+    reply = chat.say("What's that like?", intent="open_question")
+    assert reply.reaction in ("opened", "open_question")
+
+
+def test_rapport_below_the_current_layer_closes_the_peer_down():
+    chat = Chat(rapport=7, layer=2, dwell=5)
+    chat.say("You're a victim.", analysis=flagged("labeling"))      # 7 - 4 = 3 < 6 (feelings)
+    chat.say("That makes sense.", intent="validation")               # 5, guard cleared
+    reply = chat.say("What's it like?", intent="open_question")      # 6: back at the feelings need
+    assert reply.reaction != "withdrawn"
+    chat = Chat(rapport=7, layer=2, dwell=5)
+    chat.say("You're a victim.", analysis=flagged("labeling"))
+    chat.say("Is it daily?", intent="closed_question")               # no rapport gained, guard stays
+    reply = chat.say("What's it like?", intent="open_question")      # 4 < 6
+    assert reply.reaction == "withdrawn"
+
+
+def test_the_last_layer_is_never_reached_in_the_turn_after_a_directive_one():
+    chat = Chat(rapport=15, layer=3, dwell=5)
+    chat.say("You should talk to Miss Patel.", analysis=flagged("advising"))
+    for _ in range(2):
+        chat.say("What might help?", intent="open_question")
+        assert chat.layer == "what_matters"
+    assert chat.state["locked"]
+
+
+@pytest.mark.parametrize("recovery", ["repair", "listening"])
+def test_the_last_layer_opens_after_a_repair_or_sustained_listening(recovery):
+    chat = Chat(rapport=15, layer=3, dwell=5)
+    chat.say("You should talk to Miss Patel.", analysis=flagged("advising"))
+    if recovery == "repair":
+        reply = chat.say("Sorry, I jumped in with advice there.", intent="repair")
+        assert reply.text in pool("moves", "repair")
+        assert not chat.state["locked"] and chat.state["guard"] == 0
+    else:
+        for _ in range(RULES.relisten_turns - 1):
+            chat.say("That makes sense.", intent="validation")
+    chat.say("What might help?", intent="open_question")
+    assert chat.layer == "next_step"
+
+
+def test_repair_restores_some_rapport_never_more_than_was_lost():
+    chat = Chat(rapport=10)
+    chat.say("You're overreacting.", analysis=flagged("judging"))          # -4
+    chat.say("Sorry, that came out wrong.", intent="repair")                # +2 of the 4
+    assert chat.state["rapport"] == 8
+    chat = Chat(rapport=10)
+    chat.state["permission"] = True
+    chat.say("Some people find a teacher helps.", analysis=flagged("advising"))  # -1 after permission
+    chat.say("Sorry, that was advice.", intent="repair")
+    assert chat.state["rapport"] == 10
+
+
+def test_repair_with_nothing_to_repair_is_a_neutral_turn():
+    chat = Chat(rapport=5)
+    reply = chat.say("Sorry.", intent="repair")
+    assert reply.reaction == "other" and chat.state["rapport"] == 5
+    assert reply.text in pool("reactions", "neutral")
+
+
+def test_an_idea_offered_after_asking_permission_costs_less_and_does_not_shut_the_peer_down():
+    chat = Chat(rapport=8, layer=1, dwell=5)
+    assert chat.say("Can I share something?", intent="ask_permission").text in pool("moves", "ask_permission")
+    chat.say("Some people talk to a teacher.", analysis=flagged("advising"))
+    assert chat.state["rapport"] == 9 - 1 and chat.state["guard"] == 0
+    assert chat.state["locked"]  # an idea of the trainee's is still not the peer's own next step
+
+
+# --- the peer asks about the trainee ----------------------------------------------------------------------
+
+def opened_feelings():
+    chat = Chat(rapport=5, layer=1, dwell=5)
+    reply = chat.say("How do you feel about it?", intent="open_question")
+    assert reply.opened == "feelings"
+    return chat, reply
+
+
+def test_the_peer_asks_about_the_trainee_when_the_chosen_layer_opens():
+    chat, reply = opened_feelings()
+    asks = SAM.lines("asks.feelings")
+    assert any(reply.text.endswith(ask) for ask in asks)
+    assert reply.text.removesuffix(next(a for a in asks if reply.text.endswith(a))).strip() in layer_lines(
+        "feelings")
+    assert chat.state["asked"] == "feelings"
+    # Only once per conversation.
+    chat.state.update(layer=1, dwell=5)
+    again = chat.say("How do you feel?", intent="open_question")
+    assert not any(again.text.endswith(ask) for ask in asks)
+
+
+@pytest.mark.parametrize(("text", "intent", "reaction", "delta"), [
+    ("Yeah, I had a rough time at school too. What's it like for you?", "self_disclosure",
+     "self_disclosure", 2),
+    ("Yes, me too, a bit.", "self_disclosure", "self_disclosure", 2),
+    ("Yeah, it happened to me once.", "practice_talk", "self_disclosure", 2),   # answers the question
+    ("Oh yes. " + "I was bullied for years and I remember every single day of it, " * 4 + "it was awful.",
+     "self_disclosure", "long_share", 0),
+])
+def test_answering_the_peers_question(text, intent, reaction, delta):
+    chat, _ = opened_feelings()
+    before = chat.state["rapport"]
+    reply = chat.say(text, intent=intent)
+    assert reply.reaction == reaction
+    assert chat.state["rapport"] == before + delta
+    key = "long_share" if reaction == "long_share" else "self_disclosure"
+    group = "reactions" if reaction == "long_share" else "moves"
+    assert reply.text in pool(group, key, 2)
+
+
+def test_an_unprompted_brief_share_earns_less_and_a_long_one_nothing():
+    chat = Chat(rapport=5)
+    chat.say("I went through that too. How is it for you?", intent="self_disclosure")
+    assert chat.state["rapport"] == 6
+    chat.say("I went through that too, and " + "it went on and on for years and years, " * 5,
+             intent="self_disclosure")
+    assert chat.state["rapport"] == 6
+    assert chat.replies[-1].text in pool("reactions", "long_share")
+
+
+# --- lines ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("intent", ["validation", "affirmation", "summary", "support_autonomy",
+                                    "ask_permission", "reassurance", "small_talk", "greet"])
+def test_every_move_has_its_own_lines(intent):
+    chat = Chat(rapport=5)
+    assert chat.say("...", intent=intent).text in pool("moves", intent)
+
+
+def test_per_layer_lines_come_first_at_that_layer():
+    chat = Chat(rapport=12, layer=4, dwell=5)
+    assert chat.say("That makes sense.", intent="validation").text in SAM.lines("moves.validation.next_step")
+
+
+def test_pick_line_never_repeats_while_alternatives_remain_then_repeats_the_oldest():
+    keys = ["reactions.neutral.any", "directive.general.any"]
+    total = sum(len(SAM.lines(k)) for k in keys)
+    used = []
+    for turn in range(total):
+        key, _ = pick_line(SAM, keys, used, seed=f"s{turn}")
+        used.append(key)
+    assert len(set(used)) == total
+    key, _ = pick_line(SAM, keys, used, seed="again")
+    assert key == used[0]  # the first pool's line said longest ago
+
+
+def test_pick_line_treats_the_same_text_as_said():
+    repeated = next(iter(SAM.lines("reactions.neutral.any")))
+    index = SAM.lines("reactions.neutral.any").index(repeated)
+    fresh = [pick_line(SAM, ["reactions.neutral.any"], [f"reactions.neutral.any#{index}"], seed=str(i))[1]
+             for i in range(20)]
+    assert repeated not in fresh
+
+
+def test_pick_line_prefers_lines_about_what_the_trainee_said():
+    _, text = pick_line(SAM, ["layers.situation"], [], seed="x", about="Tell me about the group chat.")
+    assert "group chat" in text
+
+
+def test_pick_line_with_no_lines():
+    assert pick_line(SAM, ["reactions.nothing_here.any"], [], "s") is None
+
+
+def test_a_stored_state_that_is_broken_starts_again_safely():
+    state = PeerState.from_dict({"layer": 99, "rapport": "lots", "asks_done": "x"}, SAM)
+    assert state.layer == SAM.deepest and state.rapport == RULES.start and state.asks_done == []
+
+
+# --- closing -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("state", "kind"), [
+    ({"layer": 0, "rapport": 15}, "guarded"),
+    ({"layer": 2, "rapport": 8}, "open"),
+    ({"layer": 4, "rapport": 15}, "open"),
+    ({"layer": 3, "rapport": 2}, "guarded"),              # opened up, then lost trust
+    ({"layer": 3, "rapport": 10, "guard": 1}, "guarded"),  # just told what to do
+])
+def test_closing_depends_on_how_far_the_peer_opened_up_and_trusts_the_trainee(state, kind):
+    key, _ = closing_line(SAM, state, [], "s")
+    assert key.startswith(f"closing.{kind}#")
