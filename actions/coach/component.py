@@ -218,8 +218,10 @@ class DirectiveCoach:
             return False
         if rule.mood == "question" and not sent.question:
             return False
-        if rule.min_questions and sum(sent.question for sent in ctx.sentences) < rule.min_questions:
-            return False
+        if rule.min_questions or rule.max_questions is not None:
+            asked = sum(sent.question for sent in ctx.sentences)
+            if asked < rule.min_questions or (rule.max_questions is not None and asked > rule.max_questions):
+                return False
         if rule.imperative:
             if s not in ctx.imperatives:
                 return False

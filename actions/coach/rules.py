@@ -48,6 +48,7 @@ class Rule:
     mood: str = "statement"
     imperative: bool = False
     min_questions: int = 0
+    max_questions: int | None = None
     fallback: bool = False
     slot: str = "after"
     blocked_by: frozenset[str] | None = None
@@ -161,6 +162,7 @@ def _parse_rule(
         mood=mood,
         imperative=bool(cond.get("imperative", False)),
         min_questions=int(cond.get("min_questions", 0)),
+        max_questions=int(cond["max_questions"]) if cond.get("max_questions") is not None else None,
         fallback=bool(raw.get("fallback", False)),
         slot=slot,
         blocked_by=frozenset(blocked) if blocked is not None else None,
