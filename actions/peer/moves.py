@@ -47,6 +47,18 @@ _VALIDATION = re.compile(
     r"exhausting|lonely|scary|frightening|overwhelming|heavy)\b",
     re.IGNORECASE,
 )
+_AUTONOMY = re.compile(
+    r"\b(it'?s|that'?s) (completely |totally |entirely )?up to you\b|\byour (call|choice|decision)\b"
+    r"|\byou know (yourself|your (own )?(situation|life|family|body|mind)) (best|better)\b"
+    r"|\bwhatever you (decide|choose)\b",
+    re.IGNORECASE,
+)
+_AFFIRMATION = re.compile(
+    r"\b(took|takes|taking) (real )?(guts|courage|strength)\b|\bthat'?s (really |so )?(brave|strong)\b"
+    r"|\byou'?(re| are) (really |so )?(brave|strong|resourceful|thoughtful)\b"
+    r"|\b(i|i'm) (admire|impressed)\b",
+    re.IGNORECASE,
+)
 #: A statement about the trainee's own experience ("I went through something like that").
 _SHARE = re.compile(
     r"\b(me too|same here|i was|i've been|i have been|i went|i had|i've had|i used to|i remember|when i "
@@ -130,7 +142,11 @@ def _from_text(text: str, coach_moves: Sequence[str]) -> str:
             return move
     if _VALIDATION.search(text):
         return "validation"
-    if _GREETING.match(text) and len(text.split()) <= 6 and "?" not in text:
+    if _AUTONOMY.search(text):
+        return "support_autonomy"
+    if _AFFIRMATION.search(text):
+        return "affirmation"
+    if _GREETING.match(text) and len(text.split()) <= 10 and "?" not in text:
         return "greet"
     if "closed_question" in coach_moves:
         return "closed_question"
