@@ -117,17 +117,13 @@ def validate(files: Iterable[Path], *, strict: bool = False, out: TextIO) -> int
         return 1
     categories = schema.coach_categories()
     ids: dict[str, Path] = {}
+    names: dict[str, Path] = {}
     failed = 0
     for path in files:
         data, problems = schema.read_yaml(path)
         if data is not None:
             problems += schema.check(data, path, categories)
-            scenario_id = data.get("id") if isinstance(data, dict) else None
-            if isinstance(scenario_id, str) and scenario_id in ids:
-                problems.append(schema.Problem(str(path), None, "id", f'"{scenario_id}" is also the id of '
-                                               f"{ids[scenario_id]}", "give each scenario its own id"))
-            elif isinstance(scenario_id, str):
-                ids[scenario_id] = path
+            problems += _clashes(data, path, ids, names)
         errors = schema.errors(problems)
         warnings = [p for p in problems if p.severity == "warning"]
         for problem in problems:
@@ -144,6 +140,30 @@ def validate(files: Iterable[Path], *, strict: bool = False, out: TextIO) -> int
         return 1
     print(f"All {_count(files, 'file')} OK.", file=out)
     return 0
+
+
+def _clashes(data: Any, path: Path, ids: dict[str, Path], names: dict[str, Path]) -> list[schema.Problem]:
+    """Problems between files: a shared id (an error), a shared peer name (choosing by name is ambiguous)."""
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    scenario_id = data.get("id")
+    if isinstance(scenario_id, str) and scenario_id in ids:
+        problems.append(schema.Problem(str(path), None, "id", f'"{scenario_id}" is also the id of '
+                                       f"{ids[scenario_id]}", "give each scenario its own id"))
+    elif isinstance(scenario_id, str):
+        ids[scenario_id] = path
+    persona = data.get("persona")
+    name = persona.get("name") if isinstance(persona, dict) else None
+    if isinstance(name, str) and name.strip().lower() in names:
+        problems.append(schema.Problem(
+            str(path), None, "persona.name",
+            f'"{name}" is also the peer in {names[name.strip().lower()].name}',
+            "give each peer their own name: a trainee who types the name gets the first one in the menu",
+            severity="warning"))
+    elif isinstance(name, str):
+        names[name.strip().lower()] = path
+    return problems
 
 
 def _count(items: Sequence[Any], word: str) -> str:

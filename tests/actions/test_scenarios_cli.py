@@ -179,6 +179,15 @@ def test_validate_reports_two_files_with_the_same_id(folder):
     assert code == 1 and "is also the id of" in out
 
 
+def test_validate_warns_when_two_peers_share_a_name(folder):
+    first, second = folder / "bullied_at_school.yml", folder / "other.yml"
+    first.write_text(SAM_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    second.write_text(SAM_FILE.read_text(encoding="utf-8").replace("id: bullied_at_school", "id: other"),
+                      encoding="utf-8")
+    code, out = cli("validate", str(first), str(second))
+    assert code == 0 and '"Sam" is also the peer in bullied_at_school.yml' in out
+
+
 def test_mixed_spelling_is_a_warning_and_strict_fails_on_it(folder):
     path = folder / "bullied_at_school.yml"
     path.write_text(SAM_FILE.read_text(encoding="utf-8").replace("my mum to worry", "my mom to worry"),
