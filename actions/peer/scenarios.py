@@ -179,16 +179,17 @@ def build(data: Mapping[str, Any], source: Path) -> Scenario:
     )
 
 
-def load_file(path: Path) -> tuple[Scenario | None, list[schema.Problem]]:
+def load_file(path: Path, *, keep_lines: bool = True) -> tuple[Scenario | None, list[schema.Problem]]:
     """Read and check one scenario file.
 
     Args:
         path: The file.
+        keep_lines: Give problems their line numbers (slower; the action server does without).
 
     Returns:
         ``(scenario, problems)``; the scenario is None when a problem is fatal.
     """
-    data, problems = schema.read_yaml(path)
+    data, problems = schema.read_yaml(path, keep_lines=keep_lines)
     if data is None:
         return None, problems
     problems += schema.check(data, path)
@@ -224,7 +225,7 @@ def _load(directory: str, signature: tuple[tuple[str, int, int], ...]) -> tuple[
     loaded: dict[str, Scenario] = {}
     for path in scenario_files(Path(directory)):
         try:
-            scenario, problems = load_file(path)
+            scenario, problems = load_file(path, keep_lines=False)
         except Exception:  # a broken file is skipped, never fatal
             logger.exception("Skipping scenario file %s: it could not be read", path)
             continue
@@ -234,8 +235,10 @@ def _load(directory: str, signature: tuple[tuple[str, int, int], ...]) -> tuple[
             continue
         gaps = schema.errors(problems)
         if gaps:
-            logger.warning("Scenario file %s has %d problem(s); `python -m actions.scenarios validate %s` "
-                           "lists them. The first: %s", path, len(gaps), path, gaps[0].render())
+            fields = ", ".join(dict.fromkeys(p.field for p in gaps))
+            logger.warning("Scenario file %s has %d problem(s), in %s; `python -m actions.scenarios "
+                           "validate %s` says where and what to do. The first: %s",
+                           path, len(gaps), fields, path, gaps[0].render())
         if scenario.id in loaded:
             logger.error("Skipping scenario file %s: id %r is already used by %s", path, scenario.id,
                          loaded[scenario.id].source)

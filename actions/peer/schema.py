@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,10 @@ SPELLINGS = (
 )
 
 
+_BRITISH = re.compile(r"\b(?:" + "|".join(uk for uk, _ in SPELLINGS) + ")", re.IGNORECASE)
+_AMERICAN = re.compile(r"\b(?:" + "|".join(us for _, us in SPELLINGS) + ")", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a scenario file."""
@@ -120,8 +125,9 @@ class Problem:
         return f"{where}: {severity}: {self.field}: {self.message}\n    fix: {self.fix}"
 
 
+@lru_cache(maxsize=1)
 def coach_categories() -> tuple[str, ...]:
-    """The coach's category ids (from actions/coach/data/categories.yml)."""
+    """The coach's category ids (from actions/coach/data/categories.yml; read once per process)."""
     try:
         from actions.coach.rules import load_categories
 
@@ -130,11 +136,13 @@ def coach_categories() -> tuple[str, ...]:
         return FALLBACK_CATEGORIES
 
 
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Read a scenario file, keeping line numbers (ruamel round-trip nodes).
+def read_yaml(path: Path, *, keep_lines: bool = True) -> tuple[Any, list[Problem]]:
+    """Read a scenario file.
 
     Args:
         path: The file.
+        keep_lines: Keep line numbers for messages (ruamel's round-trip loader); without them the C loader
+            reads a file some twenty times faster, which is what the action server wants.
 
     Returns:
         ``(data, problems)``; data is None when the file cannot be read as YAML.
@@ -148,7 +156,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(str(path), None, "(file)", f"cannot be read: {error}",
                               "check the file exists and is saved as UTF-8 text", fatal=True)]
     try:
-        return YAML(typ="rt").load(text), []
+        return YAML(typ="rt" if keep_lines else "safe").load(text), []
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -623,11 +631,8 @@ def _check_spelling(c: _Checker, data: dict[str, Any]) -> None:
     texts = [*c.texts, *[(f"persona.{k}", _line_of_key(persona, k), str(persona.get(k)))
                          for k in ("background",) if isinstance(persona.get(k), str)]]
     for where, line, text in texts:
-        for uk, us in SPELLINGS:
-            if m := re.search(rf"\b{uk}", text, re.IGNORECASE):
-                british.append((where, line, m.group(0)))
-            if m := re.search(rf"\b{us}", text, re.IGNORECASE):
-                american.append((where, line, m.group(0)))
+        british += [(where, line, m.group(0)) for m in _BRITISH.finditer(text)]
+        american += [(where, line, m.group(0)) for m in _AMERICAN.finditer(text)]
     if wanted == "british":
         wrong = american
     elif wanted == "american":
