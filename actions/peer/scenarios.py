@@ -255,6 +255,8 @@ def load_scenarios() -> list[Scenario]:
 
 def get_scenario(scenario_id: str | None) -> Scenario | None:
     """The scenario with this id, or None."""
+    if not scenario_id:
+        return None
     return next((s for s in load_scenarios() if s.id == scenario_id), None)
 
 
