@@ -23,7 +23,7 @@ from actions.peer.schema import GENERAL, OPENING_MOVES
 
 #: When the peer has just asked about the trainee's experience, these moves answering in the first
 #: person are read as the trainee's share.
-ANSWER_KINDS = frozenset({"other", "closed_question", "small_talk", "validation", "affirmation"})
+ANSWER_KINDS = frozenset({"other", "closed_question", "small_talk"})
 #: Never said as a fallback: the peer always has one of these.
 LAST_RESORT = ("reactions.neutral#-1", "Mm.")
 

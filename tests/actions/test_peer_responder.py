@@ -323,6 +323,12 @@ def test_answering_the_peers_question(text, intent, reaction, delta):
     assert reply.text in pool(group, key, 2)
 
 
+def test_validation_after_the_peers_question_is_still_validation():
+    chat, _ = opened_feelings()
+    reply = chat.say("I'm so sorry that's happening to you.", intent="validation")
+    assert reply.reaction == "validation"
+
+
 def test_an_unprompted_brief_share_earns_less_and_a_long_one_nothing():
     chat = Chat(rapport=5)
     chat.say("I went through that too. How is it for you?", intent="self_disclosure")
