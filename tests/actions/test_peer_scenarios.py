@@ -132,3 +132,21 @@ def test_a_scenario_can_override_the_rapport_numbers(scenario_dir):
     assert slow.rapport.start == 0 and slow.rapport.move_delta("small_talk") == 1
     assert slow.rapport.move_delta("reflection") == build_rules().move_delta("reflection")
     assert [layer.need for layer in slow.layers] == [0, 4, 8, 11, 16]
+
+
+def test_the_menu_offers_a_new_file_and_starts_it_by_number_or_button(scenario_dir):
+    from conftest import make_tracker, run, slot_events
+
+    from actions.practice.session_actions import ActionShowScenarios, ActionStartScenario
+
+    sam_variant(scenario_dir, "second_peer", "Jo, 40: caring", **{"  name: Sam\n": "  name: Jo\n"})
+    messages, _ = run(ActionShowScenarios(), make_tracker("hi", "greet"))
+    assert [b["title"] for b in messages[0]["buttons"]] == ["1. Sam, 15: a hard time at school",
+                                                            "2. Jo, 40: caring"]
+    assert messages[0]["buttons"][1]["payload"] == '/start{"scenario": "second_peer"}'
+    for text, entities in [("2", []), ("Jo", []), ('/start{"scenario": "second_peer"}',
+                                                    [{"entity": "scenario", "value": "second_peer"}])]:
+        tracker = make_tracker(text, "choose_scenario", entities=entities)
+        messages, events = run(ActionStartScenario(), tracker)
+        assert slot_events(events)["scenario"] == "second_peer", text
+        assert messages[-1]["text"].startswith("Jo: ")
