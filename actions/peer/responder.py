@@ -24,6 +24,8 @@ from actions.peer.schema import GENERAL, OPENING_MOVES
 #: When the peer has just asked about the trainee's experience, these moves answering in the first
 #: person are read as the trainee's share.
 ANSWER_KINDS = frozenset({"other", "closed_question", "small_talk"})
+#: After the peer agreed to hear an idea, a statement longer than this that no move fits is the idea.
+IDEA_MIN_WORDS = 3
 #: Never said as a fallback: the peer always has one of these.
 LAST_RESORT = ("reactions.neutral#-1", "Mm.")
 
@@ -206,6 +208,10 @@ def peer_reply(
     asked, st.asked = st.asked, None
     if asked and move.kind in ANSWER_KINDS and speaks_of_self(text):
         move = Move(kind="self_disclosure", source="answer", question=move.question, words=move.words)
+    elif st.permission and move.kind == "other" and move.words > IDEA_MIN_WORDS:
+        # The peer just agreed to hear something: an unrecognised statement now is most likely the idea.
+        move = Move(kind="directive", category="advising", source="idea", question=move.question,
+                    words=move.words)
     turn = _Turn(scenario, st, move, asked, _Said(scenario, used), text)
     pools = turn.react()
     picked = pick_line(scenario, [*pools, *scenario.scoped("reactions", "neutral", st.layer)], used, seed,

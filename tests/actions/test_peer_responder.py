@@ -282,6 +282,18 @@ def test_an_idea_offered_after_asking_permission_costs_less_and_does_not_shut_th
     assert chat.state["locked"]  # an idea of the trainee's is still not the peer's own next step
 
 
+def test_after_permission_an_unrecognised_statement_is_taken_as_the_idea():
+    chat = Chat(rapport=8, layer=1, dwell=5)
+    chat.say("Can I share something?", intent="ask_permission")
+    reply = chat.say("Some people find it helps to talk to someone they trust.", intent="nlu_fallback",
+                     confidence=0.3)
+    assert reply.reaction == "directive" and reply.text in pool("directive", "advising", 1)
+    assert chat.state["rapport"] == 8 and chat.state["guard"] == 0
+    chat = Chat(rapport=8, layer=1, dwell=5)
+    chat.say("Can I share something?", intent="ask_permission")
+    assert chat.say("Oh never mind.", intent="nlu_fallback", confidence=0.3).reaction == "other"
+
+
 # --- the peer asks about the trainee ----------------------------------------------------------------------
 
 def opened_feelings():
