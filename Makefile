@@ -134,7 +134,7 @@ e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, ra
 # Measurements
 # ---------------------------------------------------------------------------------------------------------
 
-evaluate: $(ACT_STAMP) ## Coach scores on the shared dev set and the project's held-out sets
+evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores on the dev and held-out sets; NLU cross-validation (move F1)
 	@SHARED=$(SHARED) scripts/evaluate
 
 bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
