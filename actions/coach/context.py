@@ -37,6 +37,11 @@ STRONG_BOUNDARIES = frozenset(
     }
 )
 BOUNDARIES = WEAK_BOUNDARIES | STRONG_BOUNDARIES
+# "You said you drink because you're lonely": the reason belongs to what the peer said or feels, so frames
+# that report the peer's world carry on through it
+ELLIPTICAL_ASKS = frozenset({"do", "did", "get", "got", "see", "hear"})
+REASONS = frozenset({"because", "cos", "coz", "cause"})
+REASONED_FRAMES = frozenset({"quote", "peer_mind", "reflective"})
 SUBORDINATORS = frozenset(
     {
         "if",
@@ -301,7 +306,10 @@ class MessageContext:
                     if lowers[e] in ("if", "whether", "that") and e + 1 < sent.body_end:
                         self.content_starts.add(e + 1)
                 i = e
-                while i < sent.body_end and lowers[i] not in STRONG_BOUNDARIES:
+                carry_reasons = kind in REASONED_FRAMES
+                while i < sent.body_end and (
+                    lowers[i] not in STRONG_BOUNDARIES or (carry_reasons and lowers[i] in REASONS)
+                ):
                     self.frame_mask[i] |= bit
                     i += 1
 
@@ -404,6 +412,8 @@ def _imperative_verb(
         v = c + 2
         # after "don't" any word is a verb, even one that usually isn't a command ("don't drink alone")
         return v if v < ce and toks[v][4] and lowers[v] not in SUBJECTS else None
+    if w in ELLIPTICAL_ASKS and c + 1 < ce and lowers[c + 1] in ("anything", "any"):
+        return None  # "Do anything nice at the weekend?": "did you" left out, a question
     if w == "never" and c + 1 < ce and lowers[c + 1] in lex.base_verbs:
         return c + 1
     if w not in lex.base_verbs or w in lex.not_imperative:

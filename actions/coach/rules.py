@@ -123,6 +123,25 @@ def load_rules(rules_dir: Path | None = None, categories: dict[str, Category] | 
     return rules
 
 
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "category",
+        "description",
+        "patterns",
+        "exclude",
+        "where",
+        "blocked_by",
+        "slot",
+        "fallback",
+        "explanation",
+        "rephrasings",
+        "examples",
+    }
+)
+WHERE_KEYS = frozenset({"position", "mood", "imperative", "min_questions", "max_questions", "blocked_by"})
+
+
 def _parse_rule(
     raw: dict[str, Any], file_category: str | None, path: Path, categories: dict[str, Category]
 ) -> Rule:
@@ -130,13 +149,19 @@ def _parse_rule(
     where = f"{path.name}: rule {rid!r}"
     if not rid or not isinstance(rid, str):
         raise RuleError(f"{path.name}: a rule has no id; add `id: <category>.<short-name>`")
+    unknown_keys = set(raw) - RULE_KEYS
+    if unknown_keys:
+        raise RuleError(f"{where}: unknown field(s) {sorted(unknown_keys)}; a rule has {sorted(RULE_KEYS)}")
+    cond = raw.get("where", {}) or {}
+    unknown_keys = set(cond) - WHERE_KEYS
+    if unknown_keys:
+        raise RuleError(f"{where}: unknown where field(s) {sorted(unknown_keys)}; use {sorted(WHERE_KEYS)}")
     category = raw.get("category", file_category)
     if category not in categories:
         raise RuleError(f"{where}: unknown category {category!r}; use one of {sorted(categories)}")
     patterns = raw.get("patterns")
     if not patterns or not all(isinstance(p, list) and p for p in patterns):
         raise RuleError(f"{where}: `patterns` must be a list of spaCy token patterns (lists of dicts)")
-    cond = raw.get("where", {}) or {}
     position = cond.get("position", "clause_start")
     mood = cond.get("mood", "statement")
     slot = raw.get("slot", "after")
@@ -147,7 +172,8 @@ def _parse_rule(
     ):
         if value not in allowed:
             raise RuleError(f"{where}: {name} is {value!r}; use one of {list(allowed)}")
-    blocked = cond.get("blocked_by")
+    # written beside `where` in the rule files; inside `where` is accepted too
+    blocked = raw.get("blocked_by", cond.get("blocked_by"))
     if blocked is not None:
         unknown = set(blocked) - set(CONTEXT_KINDS)
         if unknown:
