@@ -25,9 +25,10 @@ ACT_STAMP    := $(VENV_ACTIONS)/.installed
 
 MODEL_NAME   := practice
 MODEL        := models/$(MODEL_NAME).tar.gz
-# Everything `rasa train` reads; the model is rebuilt only when one of these is newer than it.
+# Everything `rasa train` reads (nlu_components/ holds a custom NLU component config.yml names); the model
+# is rebuilt only when one of these is newer than it.
 # data/scenarios/ holds the practice peers, read by the action server only, so editing them needs no model.
-TRAIN_FILES  := $(wildcard config.yml domain.yml) \
+TRAIN_FILES  := $(wildcard config.yml domain.yml nlu_components/*.py) \
                 $(shell find data -type f -not -path 'data/scenarios/*' 2>/dev/null | LC_ALL=C sort)
 # A deleted or renamed data file leaves nothing newer than the model, so the file list itself is a
 # prerequisite too: it is rewritten (and so newer) only when the set of files changes.
