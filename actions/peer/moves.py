@@ -63,7 +63,40 @@ _AFFIRMATION = re.compile(
 _SHARE = re.compile(
     r"\b(me too|same here|i was|i've been|i have been|i went|i had|i've had|i used to|i remember|when i "
     r"was|happened to me|my own|i felt|i've felt|i know what it'?s like|i got|i lost|i've lost|i grew up|"
-    r"for me it|in my experience)\b",
+    r"for me it|in my experience|i live with|i'?ve lived with|i('ve| have) got (a|an|my)|"
+    r"i get (seen|treated|called|labell?ed|told|looked at|judged|talked about|asked)|"
+    r"i('m| am)( often| always| still)? (seen|treated|known|thought of|labell?ed) as|"
+    r"people (see|treat|call|look at|talk to|think of) me)\b",
+    re.IGNORECASE,
+)
+#: An honest "no" to the peer's question about the trainee's experience ("No, I haven't.").
+_NOT_SHARED = re.compile(
+    r"^\W*(no+|nope|nah|not really|not personally|not myself|not me|not exactly|not like (that|this)|"
+    r"never|i haven'?t|i have not|i've never|i have never|i never|i can'?t say i have|honestly,? no|"
+    r"no,? i haven'?t|not that i can think of)\b",
+    re.IGNORECASE,
+)
+#: A closed question asking leave to ask or to hear more ("Is it okay to ask what happened?"): the peer
+#: answers what would be asked, as if it were an open question. Not permission to share an idea.
+_ASK_TO_ASK = re.compile(
+    r"\b(is it|would it be|it'?s|is that) (ok|okay|alright|all right|fine)\b[^?]*\b(ask|talk|hear|tell)\b"
+    r"|\b(can|could|may|might) i ask\b|\bmind if i ask\b"
+    r"|\b(do|would) you mind (me |if i )?(ask|asking|talk|talking)\b"
+    r"|\bare you (ok|okay|alright|all right|happy|comfortable) (to |with )(talk|tell|say|share|go)"
+    r"|\b(would|do) you (like|want) to (talk|tell me|say more|share more|go on)\b",
+    re.IGNORECASE,
+)
+_OFFER = re.compile(r"\b(idea|ideas|suggest\w*|thought|tip|tips|advice|something that (helped|worked))\b",
+                    re.IGNORECASE)
+#: Thanks said to the peer ("Thanks for talking with me.").
+_THANKS = re.compile(r"^\W*(thanks|thank you|thank-you|thankyou|cheers|many thanks|ta)\b", re.IGNORECASE)
+#: Moves a message starting with thanks is read as thanks instead of, when the NLU model says so.
+THANKS_OVER = frozenset({"other", "affirmation", "validation", "small_talk", "greet", "closed_question",
+                         "reassurance", "support_autonomy"})
+#: A bare "You're..." reflection ("You're exhausted by it all."), when the NLU model is unsure.
+_YOU_ARE = re.compile(
+    r"^\W*(?:so,? |and |it'?s like |sounds like |seems like )?you(?:'re| are|'ve been| have been| feel| felt|"
+    r" seem| sound)\s+(?!welcome\b|right\b|wrong\b|kidding\b|joking\b|not alone\b|here\b|back\b)\w+",
     re.IGNORECASE,
 )
 _GREETING = re.compile(r"^\W*(hi|hiya|hey|hello|heya|good (morning|afternoon|evening))\b", re.IGNORECASE)
@@ -74,8 +107,9 @@ _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself)\b", re.IGNORECASE)
 class Move:
     """A trainee message, read as a move.
 
-    ``kind`` is a trainee move id (see schema.TRAINEE_MOVES), or "directive", "empty", "long",
-    "goodbye" or "other". ``category`` is the coach category of a directive move.
+    ``kind`` is a trainee move id (see schema.TRAINEE_MOVES and schema.OPTIONAL_MOVES), or "directive",
+    "not_shared" (an honest "no" to the peer's question), "empty", "long", "goodbye" or "other".
+    ``category`` is the coach category of a directive move.
     """
 
     kind: str
@@ -124,8 +158,41 @@ def classify(
         # The coach saw the trainee talk about themselves where the model heard only a question.
         if kind in ("open_question", "closed_question", "small_talk") and _is_share(text, coach_moves):
             kind = "self_disclosure"
-        return replace(base, kind=kind, source="nlu")
-    return replace(base, kind=_from_text(text, coach_moves), source="coach")
+        return replace(base, kind=_refine(kind, text, coach_moves), source="nlu")
+    return replace(base, kind=_refine(_from_text(text, coach_moves), text, coach_moves), source="coach")
+
+
+def _refine(kind: str, text: str, coach_moves: Sequence[str]) -> str:
+    """Moves the intent alone misreads: asking leave to ask, and thanks."""
+    if kind in ("closed_question", "ask_permission") and asks_to_ask(text):
+        return "open_question"
+    if kind in THANKS_OVER and is_thanks(text, coach_moves):
+        return "thanks"
+    return kind
+
+
+def asks_to_ask(text: str) -> bool:
+    """Whether a question asks leave to ask or to hear more ("Can I ask what happened?").
+
+    Asking to share an idea ("Can I ask if you'd like a suggestion?") is not: that is asking permission.
+    """
+    return bool(_ASK_TO_ASK.search(text)) and not _OFFER.search(text)
+
+
+def is_thanks(text: str, coach_moves: Sequence[str] = ()) -> bool:
+    """Whether a message thanks the peer, and does nothing more telling (reflect, ask, validate)."""
+    if not _THANKS.match(text) or "?" in text or _VALIDATION.search(text):
+        return False
+    return not any(move in coach_moves for move in ("reflection", "open_question", "invitation"))
+
+
+def is_not_shared(text: str) -> bool:
+    """Whether an answer to the peer's question says honestly that the trainee hasn't been there.
+
+    "No, I haven't. What's it like for you?" is; "Not exactly, but I was bullied at work" is a share.
+    """
+    match = _NOT_SHARED.match(text)
+    return bool(match) and not _SHARE.search(text[match.end():])
 
 
 def _is_share(text: str, coach_moves: Sequence[str]) -> bool:
@@ -146,6 +213,8 @@ def _from_text(text: str, coach_moves: Sequence[str]) -> str:
         return "support_autonomy"
     if _AFFIRMATION.search(text):
         return "affirmation"
+    if _YOU_ARE.match(text) and "?" not in text:
+        return "reflection"
     if _GREETING.match(text) and len(text.split()) <= 10 and "?" not in text:
         return "greet"
     if "closed_question" in coach_moves:

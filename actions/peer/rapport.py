@@ -17,7 +17,7 @@ DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "rapport.yml"
 #: Settings whose value is a whole number (everything except the two per-key tables).
 NUMBER_FIELDS = ("start", "floor", "ceiling", "layer_step", "turns_per_layer", "directive",
                  "advice_after_permission", "guard_turns", "guard_max", "relisten_turns",
-                 "share_short_words", "share_max_words")
+                 "share_short_words", "share_max_words", "repair_percent")
 TABLE_FIELDS = ("moves", "categories")
 
 
@@ -37,6 +37,7 @@ class RapportRules:
     relisten_turns: int
     share_short_words: int
     share_max_words: int
+    repair_percent: int
     moves: Mapping[str, int] = field(default_factory=dict)
     categories: Mapping[str, int] = field(default_factory=dict)
 

@@ -3,10 +3,11 @@
 The peer keeps a rapport number per conversation (actions/peer/rapport.py). Collaborative moves raise
 it and directive ones lower it; how deep the peer discloses follows it. Open questions and reflections
 take the peer a layer deeper once rapport reaches that layer's need and the peer has stayed at the
-current layer for a couple of turns. After a directive turn the peer holds back (withdrawn replies) until
-a collaborative move or a repair; the last layer, the peer's own next step, stays closed after a
-directive turn until the trainee repairs or has listened for a while. No line repeats while an unused
-alternative remains.
+current layer for a couple of turns; at the last layer the peer stays with the step they named. After a
+directive turn the peer holds back (withdrawn replies) until a collaborative move or a repair, and after
+a repair thaws (thawing replies) until rapport is back; the last layer, the peer's own next step, stays
+closed after a directive turn until the trainee repairs or has listened for a while. No line repeats
+while an unused alternative remains, and lines that fit what the trainee said come first.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from actions.peer.moves import Move, classify, speaks_of_self, turns_back
+from actions.peer.moves import Move, classify, is_not_shared, speaks_of_self, turns_back
 from actions.peer.relevance import overlap
 from actions.peer.scenarios import Scenario
 from actions.peer.schema import GENERAL, OPENING_MOVES
@@ -24,6 +25,11 @@ from actions.peer.schema import GENERAL, OPENING_MOVES
 #: When the peer has just asked about the trainee's experience, these moves answering in the first
 #: person are read as the trainee's share.
 ANSWER_KINDS = frozenset({"other", "closed_question", "small_talk"})
+#: ... and these, starting with an honest "no" ("No, I haven't. What's it like for you?"), as saying so.
+NOT_SHARED_KINDS = frozenset({*ANSWER_KINDS, "open_question", "self_disclosure", "reassurance", "validation"})
+#: At the last layer, once the peer has named their step, only a line sharing this many content words with
+#: the trainee's message takes them to another plan or back to earlier material.
+STRONG_FIT = 2
 #: After the peer agreed to hear an idea, a statement longer than this that no move fits is the idea.
 IDEA_MIN_WORDS = 3
 #: Never said as a fallback: the peer always has one of these.
@@ -45,6 +51,8 @@ class PeerState:
         asked: The layer whose question about the trainee's experience the peer just asked, if any.
         asks_done: Layers whose question has been asked.
         permission: The trainee's last move asked permission to share something.
+        thaw: After a repair, while rapport is below the current layer's need: 1 until the first thawing
+            reply, then 2; 0 otherwise.
         turns: Trainee turns so far.
         move: The last move's kind (for the record and the tests).
     """
@@ -59,6 +67,7 @@ class PeerState:
     asked: str | None = None
     asks_done: list[str] = field(default_factory=list)
     permission: bool = False
+    thaw: int = 0
     turns: int = 0
     move: str | None = None
 
@@ -154,11 +163,11 @@ class _Said:
         return [item for item in self.items(pool_key) if item[0] not in self.last_use
                 and item[1] not in self.texts]
 
-    def best_fit(self, pool_keys: Iterable[str], about: str) -> int:
-        """The most content words any unsaid line of these layer pools shares with ``about``."""
+    def best_fit(self, pool_keys: Iterable[str], about: str, *, labels: bool = True) -> int:
+        """The most content words an unsaid line of these layer pools (or its label) shares with ``about``."""
         best = 0
         for pool_key in pool_keys:
-            label = self.scenario.label_of(pool_key)
+            label = self.scenario.label_of(pool_key) if labels else ""
             for _, line in self.fresh(pool_key):
                 best = max(best, overlap(about, line, label))
         return best
@@ -206,7 +215,9 @@ def peer_reply(
     st = PeerState.from_dict(state, scenario)
     move = classify(text, analysis, moves, intent, confidence)
     asked, st.asked = st.asked, None
-    if asked and move.kind in ANSWER_KINDS and speaks_of_self(text):
+    if asked and move.kind in NOT_SHARED_KINDS and is_not_shared(text):
+        move = Move(kind="not_shared", source="answer", question=move.question, words=move.words)
+    elif asked and move.kind in ANSWER_KINDS and speaks_of_self(text):
         move = Move(kind="self_disclosure", source="answer", question=move.question, words=move.words)
     elif st.permission and move.kind == "other" and move.words > IDEA_MIN_WORDS:
         # The peer just agreed to hear something: an unrecognised statement now is most likely the idea.
@@ -218,8 +229,14 @@ def peer_reply(
                        about=text)
     key, line = picked or LAST_RESORT
     keys = [key]
+    if turn.follow:
+        # The trainee's share asked the peer something back: the peer answers it too.
+        answer = pick_line(scenario, turn.follow, [*used, *keys], seed + ":answer", about=text)
+        if answer:
+            keys.append(answer[0])
+            line = f"{line} {answer[1]}"
     if turn.opened is not None:
-        ask = _ask(scenario, st, turn.opened, [*used, key], seed)
+        ask = _ask(scenario, st, turn.opened, [*used, *keys], seed)
         if ask:
             keys.append(ask[0])
             line = f"{line} {ask[1]}"
@@ -252,6 +269,8 @@ class _Turn:
         self.rules = scenario.rapport
         self.reaction = move.kind
         self.opened: str | None = None
+        #: Pools of a second line that answers a question the trainee's share asked the peer.
+        self.follow: list[str] = []
 
     def react(self) -> list[str]:
         kind = self.move.kind
@@ -259,7 +278,7 @@ class _Turn:
             return self._directive()
         if kind == "repair":
             return self._repair()
-        if kind == "self_disclosure":
+        if kind in ("self_disclosure", "not_shared"):
             return self._share()
         if kind in OPENING_MOVES:
             return self._opening(kind)
@@ -280,64 +299,143 @@ class _Turn:
                 st.locked, st.debt = False, 0
 
     def _directive(self) -> list[str]:
-        st, rules = self.st, self.rules
+        st, rules, scenario = self.st, self.rules, self.scenario
         category = self.move.category or GENERAL
         before = st.rapport
-        if st.permission and category == "advising":
+        idea = st.permission and category == "advising"
+        if idea:
             # The peer agreed to hear an idea: it still isn't theirs, but it doesn't shut them down.
             delta = rules.advice_after_permission
+            self.reaction = "idea"
         else:
             delta = rules.directive_delta(category)
             st.guard = min(st.guard + rules.guard_turns, rules.guard_max)
         self._change(delta)
         st.debt += before - st.rapport
-        st.locked, st.streak = True, 0
-        return [*self.scenario.scoped("directive", category, st.layer),
-                *self.scenario.scoped("directive", GENERAL, st.layer)]
+        st.locked, st.streak, st.thaw = True, 0, 0
+        pools = [*scenario.scoped("directive", category, st.layer),
+                 *scenario.scoped("directive", GENERAL, st.layer)]
+        return [*scenario.scoped("reactions", "idea", st.layer), *pools] if idea else pools
 
     def _repair(self) -> list[str]:
-        st = self.st
+        st, rules = self.st, self.rules
         if not (st.debt or st.guard or st.locked):
             self.reaction = "other"
-            self._change(self.rules.move_delta("other"))
+            self._change(rules.move_delta("other"))
             return self.scenario.scoped("reactions", "neutral", st.layer)
-        restore = min(self.rules.move_delta("repair"), st.debt)
+        # Half of what was lost since the last repair (repair_percent), at least moves.repair, never more.
+        share = -(-st.debt * rules.repair_percent // 100)
+        restore = min(max(rules.move_delta("repair"), share), st.debt)
         st.guard, st.locked, st.debt = 0, False, 0
         self._change(restore)
         st.streak = max(st.streak, 1)
+        st.thaw = 1
         return self.scenario.scoped("moves", "repair", st.layer)
 
     def _share(self) -> list[str]:
-        rules = self.rules
+        rules, st = self.rules, self.st
         good = self.move.words <= rules.share_max_words and turns_back(self.move, rules.share_short_words)
         if not good:
             self.reaction = "long_share"
             self._change(rules.move_delta("long_share"))
-            return self.scenario.scoped("reactions", "long_share", self.st.layer)
+            return self.scenario.scoped("reactions", "long_share", st.layer)
+        held_back = st.guard > 0
         self._change(rules.move_delta("self_disclosure_asked" if self.asked else "self_disclosure"))
-        return self.scenario.scoped("moves", "self_disclosure", self.st.layer)
+        if self.move.question:
+            reaction = self.reaction
+            self.follow = self._disclose("open_question", held_back=held_back, fallback=False)
+            self.reaction = "opened" if self.opened else reaction
+        if self.move.kind == "not_shared":
+            return self.scenario.scoped("reactions", "not_shared", st.layer)
+        return self.scenario.scoped("moves", "self_disclosure", st.layer)
 
     def _opening(self, kind: str) -> list[str]:
-        st, scenario = self.st, self.scenario
-        held_back = st.guard > 0
+        held_back = self.st.guard > 0
         self._change(self.rules.move_delta(kind))
+        return self._disclose(kind, held_back=held_back, fallback=True)
+
+    def _disclose(self, kind: str, *, held_back: bool, fallback: bool) -> list[str]:
+        """Pools for what the peer tells when asked or reflected: new disclosure if they are ready.
+
+        Args:
+            kind: The listening move ("open_question" or "reflection"); its own lines are the fallback.
+            held_back: The peer was holding back before this turn (a directive turn not yet listened past).
+            fallback: Add the move's own lines (and withdrawn or thawing lines) after the layer lines.
+
+        Returns:
+            Pool keys, best first; without ``fallback`` only layer pools, maybe none.
+        """
+        st, scenario = self.st, self.scenario
+        moves = scenario.scoped("moves", kind, st.layer) if fallback else []
+        if st.thaw and not held_back and (st.thaw == 1 or st.rapport < scenario.need(st.layer)):
+            return self._thawing(moves, fallback)
         if held_back or st.rapport < scenario.need(st.layer):
             self.reaction = "withdrawn"
-            return scenario.scoped("reactions", "withdrawn", st.layer)
+            return scenario.scoped("reactions", "withdrawn", st.layer) if fallback else []
+        st.thaw = 0
+        # Unsaid lines of this layer and the ones above it (a listening trainee never hears filler while
+        # the peer still has something to say; surface small talk would read as closing up again), the
+        # one that fits the message best first, then the move's own lines for when there is nothing new.
+        here = self._layers(range(st.layer, 0, -1)) or self._layers([0])
+        if st.layer == scenario.deepest and self._step_named():
+            # The peer has named their own step: they stay with it rather than list more plans, unless
+            # the trainee asks about something particular they haven't said yet.
+            step = self._fitting([f"layers.{scenario.layers[-1].id}"], 1, labels=False)
+            earlier = self._fitting(here, STRONG_FIT, labels=False)
+            if step and earlier and self._fit(earlier[0], labels=False) <= self._fit(step[0], labels=False):
+                earlier = []
+            return [*earlier, *step, *moves]
         deeper = st.layer + 1
-        # Unsaid lines of this layer, then of the ones above it (a listening trainee never hears filler
-        # while the peer still has something to say; surface small talk would read as closing up again),
-        # then the move's own lines for when there is nothing new to say at this depth.
-        here = [f"layers.{scenario.layers[i].id}" for i in range(st.layer, 0, -1)] or [
-            f"layers.{scenario.layers[0].id}"]
         if (deeper <= scenario.deepest and st.rapport >= scenario.need(deeper)
                 and st.dwell >= self.rules.turns_per_layer and not (deeper == scenario.deepest and st.locked)
                 and not self._fits_here_better(here, f"layers.{scenario.layers[deeper].id}")):
             st.layer, st.dwell = deeper, 0
             self.opened = scenario.layers[deeper].id
             self.reaction = "opened"
-            here = [f"layers.{self.opened}", *here]
-        return [*here, *scenario.scoped("moves", kind, st.layer)]
+            moves = scenario.scoped("moves", kind, st.layer) if fallback else []
+            return [f"layers.{self.opened}", *here, *moves]
+        return [*self._fitting(here, 1), *here, *moves]
+
+    def _thawing(self, moves: list[str], fallback: bool) -> list[str]:
+        """After a repair: the peer finds their feet, then says what rapport lets them say again.
+
+        The first listening move after the repair gets a thawing line and, when the peer has something
+        they are ready to say again, that too; later ones, while rapport is still below the current
+        layer's need, get what the peer is ready to say first.
+        """
+        st, scenario = self.st, self.scenario
+        self.reaction = "thawing"
+        reachable = self._layers(i for i in range(st.layer, 0, -1) if scenario.need(i) <= st.rapport)
+        reachable = [*self._fitting(reachable, 1), *reachable]
+        thawing = scenario.scoped("reactions", "thawing", st.layer)
+        first = st.thaw == 1
+        st.thaw = 2 if st.rapport < scenario.need(st.layer) else 0
+        if not fallback:
+            return reachable
+        if not first:
+            return [*reachable, *thawing, *moves]
+        if any(scenario.lines(key) for key in thawing):
+            self.follow = reachable
+        return [*thawing, *reachable, *moves]
+
+    def _layers(self, indexes: Iterable[int]) -> list[str]:
+        return [f"layers.{self.scenario.layers[i].id}" for i in indexes]
+
+    def _fitting(self, pools: list[str], least: int, *, labels: bool = True) -> list[str]:
+        """The pool whose unsaid line fits the message best (at least ``least`` shared words), if any."""
+        best, where = least - 1, []
+        for pool_key in pools:
+            fit = self._fit(pool_key, labels=labels)
+            if fit > best:
+                best, where = fit, [pool_key]
+        return where
+
+    def _fit(self, pool_key: str, *, labels: bool = True) -> int:
+        return self.said.best_fit([pool_key], self.text, labels=labels)
+
+    def _step_named(self) -> bool:
+        prefix = f"layers.{self.scenario.layers[-1].id}#"
+        return any(key.startswith(prefix) for key in self.said.last_use)
 
     def _fits_here_better(self, here: list[str], deeper: str) -> bool:
         """Whether the trainee asked about something the peer has still to say at this depth."""

@@ -51,7 +51,14 @@ MOVE_HELP = {
     "repair": "\"Sorry, I jumped in with advice\" after a directive turn",
     "small_talk": "weather, weekend, hobbies",
     "greet": "hello during the conversation",
+    "thanks": "\"Thanks for talking with me\": the peer takes the thanks in their own way",
 }
+#: Moves a scenario may leave out (validate warns): without lines the peer answers with reactions.neutral.
+OPTIONAL_MOVES = {"thanks": OTHER_LINES}
+#: At the last layer, once the peer has named their own step, these moves get the lines under the last
+#: layer's id (staying with the step: what might get in the way, how it would feel); validate warns when a
+#: scenario has fewer than FREQUENT_LINES there.
+STEP_MOVES = OPENING_MOVES
 
 #: `reactions:` pools, with the lines each needs.
 REACTIONS = {
@@ -69,7 +76,15 @@ REACTION_HELP = {
     "empty": "an empty message",
     "long": "a very long message",
     "goodbye": "the trainee said goodbye to the peer",
+    "idea": "an idea the trainee offered after asking permission, which the peer agreed to hear: milder "
+            "than the advising lines",
+    "thawing": "a listening move after a repair, while the peer is still finding their feet",
+    "not_shared": "the trainee honestly answered the peer's question with \"No, I haven't\"",
 }
+#: `reactions:` pools a scenario may leave out (validate warns), with the lines each needs. Without them
+#: an idea after permission gets the `directive.advising` lines, a thawing peer the move's own lines, and
+#: an honest "no" the neutral lines.
+OPTIONAL_REACTIONS = {"idea": 2, "thawing": 3, "not_shared": 2}
 CLOSING = {"open": 2, "guarded": 2}
 #: `directive:` pools: `general` for any flagged message, then one per coach category.
 GENERAL = "general"
@@ -360,7 +375,7 @@ def check(data: Any, path: Path | str, categories: Sequence[str] | None = None) 
     _check_asks(c, data)
     _check_moves(c, data)
     _check_directive(c, data)
-    _check_section(c, data, "reactions", REACTIONS, REACTION_HELP)
+    _check_section(c, data, "reactions", REACTIONS, REACTION_HELP, OPTIONAL_REACTIONS)
     _check_section(c, data, "closing", CLOSING, {"open": "at /end once the peer has opened up",
                                                   "guarded": "at /end while the peer is still guarded"})
     _check_rapport(c, data)
@@ -526,15 +541,48 @@ def _check_moves(c: _Checker, data: dict[str, Any]) -> None:
         c.add(_line_of_key(data, "moves"), "moves", "is missing or not a mapping",
               f"add moves: with lines for each of: {', '.join(TRAINEE_MOVES)}")
         return
+    known = (*TRAINEE_MOVES, *OPTIONAL_MOVES)
     for key in moves:
-        if key not in TRAINEE_MOVES:
+        if key not in known:
             fix = ('advice is answered by the directive: lines (advising); move these there'
-                   if key == "advice" else f"the moves are: {', '.join(TRAINEE_MOVES)}")
+                   if key == "advice" else f"the moves are: {', '.join(known)}")
             c.add(_line_of_key(moves, key), f"moves.{key}",
-                  f"is not a trainee move{_suggest(key, TRAINEE_MOVES)}", fix)
+                  f"is not a trainee move{_suggest(key, known)}", fix)
     for move in TRAINEE_MOVES:
         minimum = FREQUENT_LINES if move in FREQUENT_MOVES else OTHER_LINES
         c.pool(moves, move, f"moves.{move}", minimum, help_text=MOVE_HELP[move])
+    for move, minimum in OPTIONAL_MOVES.items():
+        _optional_pool(c, moves, move, f"moves.{move}", minimum, MOVE_HELP[move])
+    _check_step_moves(c, moves)
+
+
+def _optional_pool(c: _Checker, parent: dict[str, Any], key: str, where: str, minimum: int,
+                   help_text: str) -> None:
+    """Check an optional pool when it is there; warn when it is not (the peer falls back on others)."""
+    if key in parent:
+        c.pool(parent, key, where, minimum, help_text=help_text)
+    else:
+        c.add(_line_of(parent), where, f"is missing ({help_text})",
+              f"add {where} with at least {minimum} lines; until then the peer answers with more general "
+              "lines", warning=True)
+
+
+def _check_step_moves(c: _Checker, moves: dict[str, Any]) -> None:
+    """Once the peer has named their step they stay with it: open questions and reflections need lines."""
+    if not c.layer_ids:
+        return
+    last = c.layer_ids[-1]
+    for move in STEP_MOVES:
+        node = moves.get(move)
+        scoped = node.get(last) if isinstance(node, dict) else None
+        count = len(scoped) if isinstance(scoped, list) else 0
+        if count < FREQUENT_LINES:
+            line = _line_of_key(moves, move) if move in moves else _line_of(moves)
+            c.add(line, f"moves.{move}.{last}",
+                  f"has {count} line{'s' if count != 1 else ''} for the last layer: once the peer has named "
+                  f"their own step, {move.replace('_', ' ')}s get these lines (not more plans)",
+                  f"write at least {FREQUENT_LINES} under {move}: {last}: in which the peer stays with their "
+                  "step (what might get in the way, how it would feel, what the first bit is)", warning=True)
 
 
 def _check_directive(c: _Checker, data: dict[str, Any]) -> None:
@@ -558,15 +606,18 @@ def _check_directive(c: _Checker, data: dict[str, Any]) -> None:
 
 
 def _check_section(c: _Checker, data: dict[str, Any], name: str, pools: dict[str, int],
-                   help_texts: dict[str, str]) -> None:
+                   help_texts: dict[str, str], optional: dict[str, int] | None = None) -> None:
     section = data.get(name)
     if not isinstance(section, dict):
         c.add(_line_of_key(data, name), name, "is missing or not a mapping",
               f"add {name}: with {', '.join(pools)}", fatal=name == "reactions")
         return
-    c.unknown_keys(section, tuple(pools), name, f"{name} has {', '.join(pools)}")
+    known = (*pools, *(optional or {}))
+    c.unknown_keys(section, known, name, f"{name} has {', '.join(known)}")
     for key, minimum in pools.items():
         c.pool(section, key, f"{name}.{key}", minimum, help_text=help_texts.get(key, ""))
+    for key, minimum in (optional or {}).items():
+        _optional_pool(c, section, key, f"{name}.{key}", minimum, help_texts.get(key, ""))
 
 
 def _check_rapport(c: _Checker, data: dict[str, Any]) -> None:

@@ -185,8 +185,14 @@ def test_listening_reaches_the_last_layer_without_repeating_itself():
     assert chat.layer == "next_step"
     texts = [r.text for r in chat.replies]
     assert len(texts) == len(set(texts))
-    # Every disclosure line of the deeper layers was said before any filler.
-    assert layer_lines("next_step") <= set(texts)
+    # Until the last layer every reply is a disclosure, never filler ...
+    opened = next(i for i, r in enumerate(chat.replies) if r.opened == "next_step")
+    assert all(key.startswith("layers.") for r in chat.replies[:opened + 1] for key in r.keys[:1])
+    # ... and there the peer names one step of their own, then stays with it.
+    assert chat.replies[opened].text in layer_lines("next_step")
+    after = texts[opened + 1:]
+    assert after and not set(after) & layer_lines("next_step")
+    assert set(after) <= pool("moves", "open_question", 4) | pool("moves", "reflection", 4)
 
 
 def test_the_peer_stays_at_a_layer_for_a_turn_before_going_deeper():
@@ -248,6 +254,8 @@ def test_the_last_layer_opens_after_a_repair_or_sustained_listening(recovery):
         reply = chat.say("Sorry, I jumped in with advice there.", intent="repair")
         assert reply.text in pool("moves", "repair")
         assert not chat.state["locked"] and chat.state["guard"] == 0
+        # The first listening move after a repair finds the peer's feet again; the next one goes deeper.
+        assert chat.say("What's that like?", intent="open_question").reaction == "thawing"
     else:
         for _ in range(RULES.relisten_turns - 1):
             chat.say("That makes sense.", intent="validation")
@@ -287,7 +295,7 @@ def test_after_permission_an_unrecognised_statement_is_taken_as_the_idea():
     chat.say("Can I share something?", intent="ask_permission")
     reply = chat.say("Some people find it helps to talk to someone they trust.", intent="nlu_fallback",
                      confidence=0.3)
-    assert reply.reaction == "directive" and reply.text in pool("directive", "advising", 1)
+    assert reply.reaction == "idea" and reply.text in pool("reactions", "idea", 1)
     assert chat.state["rapport"] == 8 and chat.state["guard"] == 0
     chat = Chat(rapport=8, layer=1, dwell=5)
     chat.say("Can I share something?", intent="ask_permission")
@@ -316,23 +324,41 @@ def test_the_peer_asks_about_the_trainee_when_the_chosen_layer_opens():
     assert not any(again.text.endswith(ask) for ask in asks)
 
 
-@pytest.mark.parametrize(("text", "intent", "reaction", "delta"), [
-    ("Yeah, I had a rough time at school too. What's it like for you?", "self_disclosure",
-     "self_disclosure", 2),
-    ("Yes, me too, a bit.", "self_disclosure", "self_disclosure", 2),
-    ("Yeah, it happened to me once.", "practice_talk", "self_disclosure", 2),   # answers the question
+@pytest.mark.parametrize(("text", "intent", "moves", "reaction", "delta", "pool_key"), [
+    ("Yes, me too, a bit.", "self_disclosure", [], "self_disclosure", 2, ("moves", "self_disclosure")),
+    ("Yeah, it happened to me once.", "practice_talk", [], "self_disclosure", 2,    # answers the question
+     ("moves", "self_disclosure")),
     ("Oh yes. " + "I was bullied for years and I remember every single day of it, " * 4 + "it was awful.",
-     "self_disclosure", "long_share", 0),
+     "self_disclosure", [], "long_share", 0, ("reactions", "long_share")),
+    # An honest "no" is not a shared experience, whatever the model or the coach made of it.
+    ("No, I haven't, honestly.", "self_disclosure", [], "not_shared", 2, ("reactions", "not_shared")),
+    ("No, I haven't.", "nlu_fallback", ["self_disclosure"], "not_shared", 2, ("reactions", "not_shared")),
+    ("Not really, no.", "closed_question", [], "not_shared", 2, ("reactions", "not_shared")),
+    ("Not exactly, but I was picked on at work for a while.", "self_disclosure", [], "self_disclosure", 2,
+     ("moves", "self_disclosure")),
 ])
-def test_answering_the_peers_question(text, intent, reaction, delta):
+def test_answering_the_peers_question(text, intent, moves, reaction, delta, pool_key):
     chat, _ = opened_feelings()
     before = chat.state["rapport"]
-    reply = chat.say(text, intent=intent)
+    reply = chat.say(text, intent=intent, moves=moves, confidence=0.3 if intent == "nlu_fallback" else 1.0)
     assert reply.reaction == reaction
     assert chat.state["rapport"] == before + delta
-    key = "long_share" if reaction == "long_share" else "self_disclosure"
-    group = "reactions" if reaction == "long_share" else "moves"
-    assert reply.text in pool(group, key, 2)
+    assert reply.text in pool(*pool_key, 2)
+
+
+@pytest.mark.parametrize(("text", "intent", "moves", "first_pool"), [
+    ("Yeah, I had a rough time at school too. What's it like for you?", "self_disclosure", [],
+     ("moves", "self_disclosure")),
+    ("No, I haven't. What's it like for you?", "nlu_fallback", ["self_disclosure", "open_question"],
+     ("reactions", "not_shared")),
+])
+def test_a_share_that_asks_the_peer_back_gets_an_answer_too(text, intent, moves, first_pool):
+    chat, _ = opened_feelings()
+    reply = chat.say(text, intent=intent, moves=moves, confidence=0.3 if intent == "nlu_fallback" else 1.0)
+    first, second = reply.keys
+    assert SAM.lines(first.rpartition("#")[0])[int(first.rpartition("#")[2])] in pool(*first_pool, 2)
+    assert second.startswith("layers.")
+    assert reply.text.endswith(SAM.lines(second.rpartition("#")[0])[int(second.rpartition("#")[2])])
 
 
 def test_validation_after_the_peers_question_is_still_validation():
