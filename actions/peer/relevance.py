@@ -36,7 +36,8 @@ _STOP = frozenset({
     "we're", "we've", "you've", "you'd", "i'd", "i'll", "you'll", "it'll", "can't", "won't", "isn't",
     "wasn't", "aren't", "weren't", "wouldn't", "couldn't", "shouldn't", "hasn't", "hadn't",
     # How trainees frame what they say ("It sounds like...", "Can I ask...", "Tell me more").
-    "tell", "ask", "sound", "seem", "mean", "hear", "guess", "mind", "please",
+    "tell", "ask", "sound", "seem", "mean", "hear", "guess", "mind", "please", "might", "must", "should",
+    "shall", "ought",
 })
 
 

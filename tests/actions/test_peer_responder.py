@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from actions.peer.moves import classify
+from actions.peer.relevance import overlap
 from actions.peer.responder import PeerState, closing_line, peer_reply, pick_line, start_state
-from actions.peer.scenarios import get_scenario
+from actions.peer.scenarios import get_scenario, load_scenarios
 
 SAM = get_scenario("bullied_at_school")
+ALL = load_scenarios()
 RULES = SAM.rapport
 CLEAN = {"directive": False, "flags": []}
 
@@ -27,16 +29,18 @@ def layer_lines(layer_id):
 
 
 class Chat:
-    """A conversation with Sam driven turn by turn, keeping state and used lines like the tracker does."""
+    """A conversation with Sam (or another peer) driven turn by turn, keeping state and used lines like the
+    tracker does."""
 
-    def __init__(self, **state):
-        self.state = {**start_state(SAM), **state}
+    def __init__(self, scenario=None, **state):
+        self.scenario = scenario or SAM
+        self.state = {**start_state(self.scenario), **state}
         self.used = ["opening#0"]
         self.replies = []
 
     def say(self, text="...", intent=None, analysis=None, moves=(), confidence=1.0):
-        reply = peer_reply(SAM, text=text, analysis=analysis or CLEAN, moves=list(moves), state=self.state,
-                           used=self.used, seed=f"chat:{len(self.used)}", intent=intent,
+        reply = peer_reply(self.scenario, text=text, analysis=analysis or CLEAN, moves=list(moves),
+                           state=self.state, used=self.used, seed=f"chat:{len(self.used)}", intent=intent,
                            confidence=confidence)
         self.state, self.used = reply.state, [*self.used, *reply.keys]
         self.replies.append(reply)
@@ -44,7 +48,7 @@ class Chat:
 
     @property
     def layer(self):
-        return SAM.layers[self.state["layer"]].id
+        return self.scenario.layers[self.state["layer"]].id
 
 
 # --- reading a message as a move ------------------------------------------------------------------------
@@ -437,3 +441,174 @@ def test_a_stored_state_that_is_broken_starts_again_safely():
 def test_closing_depends_on_how_far_the_peer_opened_up_and_trusts_the_trainee(state, kind):
     key, _ = closing_line(SAM, state, [], "s")
     assert key.startswith(f"closing.{kind}#")
+
+
+# --- what scenario writers reported after playing every scenario with `try` ------------------------------
+
+@pytest.mark.parametrize(("message", "line", "shared"), [
+    # Three-letter names and nouns count; common three-letter words don't.
+    ("What does Tom think?", "Tom's at his brother's.", 1),
+    ("How's your mum with it?", "My mum sends me an article a day.", 1),
+    ("What about your dad?", "Dad built a ramp.", 1),
+    ("What's the bus like?", "I get this knot in my stomach on the bus.", 1),
+    ("How did you get on with all of it?", "Now it's all on me and you get used to it.", 0),
+    # Possessives and contractions count as their word, either side.
+    ("Tell me about the wall.", "The wall's closed on Mondays.", 1),
+    ("What's Becca's flat like?", "My mate Becca lives on the top floor.", 1),
+    ("What's home like?", "Home's just quiet now.", 1),
+    ("It sounds like you’re waiting for the phone every night",
+     "The phone goes at two in the morning. Every night I think, is it him?", 2),
+])
+def test_relevance_counts_short_words_and_possessives(message, line, shared):
+    assert overlap(message, line) == shared
+
+
+def test_an_earlier_layers_unsaid_line_that_fits_is_said_before_an_unrelated_one_here():
+    chat = Chat(rapport=7, layer=2, dwell=1)     # feelings, too soon to go deeper
+    reply = chat.say("It sounds like your phone never stops going off in the evening.", intent="reflection")
+    assert reply.text == ("At school I can sort of keep my head down. Then I get home and my phone's "
+                          "going off all evening.")
+    assert chat.layer == "feelings"
+
+
+def test_staying_at_a_layer_for_an_earlier_layers_words_says_the_line_that_fits():
+    chat = Chat(rapport=12, layer=2, dwell=5)    # what_matters could open
+    reply = chat.say("Tell me about the group chat.", intent="open_question")
+    assert chat.layer == "feelings"
+    assert reply.text == ("Someone made a group chat about me. People keep adding stuff to it, pictures and "
+                          "that.")
+
+
+def at_the_last_layer(scenario):
+    """A conversation with a scenario's peer who has just named their own step."""
+    chat = Chat(scenario, rapport=15, layer=scenario.deepest - 1, dwell=5)
+    reply = chat.say("What could come next for you?", intent="open_question")
+    assert reply.opened == scenario.layers[-1].id
+    return chat
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.id)
+def test_at_the_last_layer_the_peer_stays_with_their_own_step(scenario):
+    chat = at_the_last_layer(scenario)
+    last = scenario.layers[-1].id
+    develop = {line for move in ("open_question", "reflection")
+               for line in scenario.lines(f"moves.{move}.{last}")}
+    assert len(develop) >= 6
+    messages = [("What might get in the way?", "open_question"),
+                ("It sounds like you've decided.", "reflection"),
+                ("How would that be?", "open_question"), ("You sound ready for it.", "reflection")]
+    replies = [chat.say(text, intent=intent).text for text, intent in messages]
+    assert set(replies) <= develop, replies
+    assert chat.layer == last
+
+
+def test_at_the_last_layer_a_question_about_another_plan_gets_that_plan():
+    denise = get_scenario("family_and_addiction")
+    chat = at_the_last_layer(denise)
+    chat.used = [key for key in chat.used if "stop lying to my sister" not in denise_text(denise, key)]
+    reply = chat.say("What about your sister?", intent="open_question")
+    assert reply.text == "I might stop lying to my sister. Not the whole story. Just tell her it's hard."
+
+
+def denise_text(scenario, key):
+    pool_key, _, index = key.rpartition("#")
+    lines = scenario.lines(pool_key)
+    return lines[int(index)] if index.isdigit() and int(index) < len(lines) else ""
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.id)
+def test_an_idea_after_permission_gets_the_milder_idea_lines(scenario):
+    chat = Chat(scenario, rapport=8, layer=1, dwell=5)
+    chat.say("Can I share something that helped me?", intent="ask_permission")
+    reply = chat.say("Some people find a group helps.", analysis=flagged("advising"))
+    assert reply.reaction == "idea"
+    assert reply.text in set(scenario.lines("reactions.idea.any"))
+    # Without permission the same idea is advice, with its own lines.
+    reply = chat.say("Some people find a group helps.", analysis=flagged("advising"))
+    assert reply.reaction == "directive" and reply.text not in set(scenario.lines("reactions.idea.any"))
+
+
+@pytest.mark.parametrize(("categories", "restored"), [
+    (["advising"], 2),                                        # lost 2: all of it
+    (["judging"], 2),                                         # lost 4: half
+    (["advising", "ordering", "labeling", "judging"], 7),     # lost 13: half, rounded up
+])
+def test_repair_wins_back_half_of_what_was_lost_at_least_two(categories, restored):
+    chat = Chat(rapport=14, layer=3, dwell=5)
+    for category in categories:
+        chat.say("...", analysis=flagged(category))
+    before = chat.state["rapport"]
+    chat.say("Sorry, I jumped in with advice there.", intent="repair")
+    assert chat.state["rapport"] == before + restored
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.id)
+def test_after_four_directive_turns_a_repair_thaws_the_peer_instead_of_shutting_them_down(scenario):
+    chat = Chat(scenario, rapport=8, layer=2, dwell=5)
+    for category in ("advising", "ordering", "labeling", "minimizing"):
+        chat.say("...", analysis=flagged(category))
+    assert chat.say("Sorry, I jumped in with advice there.", intent="repair").text in set(
+        scenario.lines("moves.repair.any"))
+    withdrawn = set(scenario.lines("reactions.withdrawn.any"))
+    thawing = set(scenario.lines("reactions.thawing.any"))
+    replies = [chat.say("It sounds really hard.", intent="reflection"),
+               chat.say("What's that like?", intent="open_question"),
+               chat.say("It sounds like a lot to carry.", intent="reflection")]
+    assert replies[0].reaction == "thawing" and any(replies[0].text.startswith(line) for line in thawing)
+    assert not any(reply.text in withdrawn for reply in replies)
+    # The peer opens up again: something from the layers, not only thawing lines.
+    assert any(key.startswith("layers.") for reply in replies for key in reply.keys)
+
+
+def test_without_a_repair_listening_after_a_pile_of_directive_turns_still_gets_withdrawn_replies():
+    chat = Chat(rapport=8, layer=2, dwell=5)
+    for category in ("advising", "ordering", "labeling", "minimizing"):
+        chat.say("...", analysis=flagged(category))
+    assert chat.say("It sounds really hard.", intent="reflection").reaction == "withdrawn"
+
+
+@pytest.mark.parametrize(("text", "analysis", "moves", "intent", "confidence", "kind"), [
+    # Asking leave to ask is a yes-and: the peer answers what would be asked.
+    ("Is it okay to ask what happened?", CLEAN, ["closed_question"], "closed_question", 0.9, "open_question"),
+    ("Is it okay to ask what happened?", CLEAN, ["closed_question"], "ask_permission", 0.7, "open_question"),
+    ("Can I ask what happened at school?", CLEAN, [], "nlu_fallback", 0.3, "other"),
+    ("Can I ask what happened at school?", CLEAN, ["closed_question"], None, 1.0, "open_question"),
+    ("Would you like to tell me more about it?", CLEAN, ["closed_question"], "closed_question", 0.8,
+     "open_question"),
+    # Asking to share an idea stays asking permission.
+    ("Can I share an idea?", CLEAN, ["asking_permission"], "ask_permission", 0.9, "ask_permission"),
+    ("Can I ask if you'd like a suggestion?", CLEAN, [], "ask_permission", 0.9, "ask_permission"),
+    # Thanks.
+    ("Thanks for talking with me.", CLEAN, [], "nlu_fallback", 0.3, "thanks"),
+    ("Thank you for sharing that with me.", CLEAN, [], "affirmation", 0.75, "thanks"),
+    ("Cheers, that was good.", CLEAN, [], "small_talk", 0.6, "thanks"),
+    ("Thanks, that makes sense.", CLEAN, [], "validation", 0.8, "validation"),
+    ("Thanks. What was that like?", CLEAN, ["open_question"], "open_question", 0.8, "open_question"),
+    ("Thanks for talking, bye!", CLEAN, [], "goodbye", 0.9, "goodbye"),
+    # Bare "You're..." reflections when the model is unsure.
+    ("You're exhausted by it all", CLEAN, [], "nlu_fallback", 0.3, "reflection"),
+    ("You've been carrying this on your own", CLEAN, [], None, 1.0, "reflection"),
+    ("You're so brave.", CLEAN, [], "nlu_fallback", 0.3, "affirmation"),
+    ("You're welcome.", CLEAN, [], "nlu_fallback", 0.3, "other"),
+    ("You're okay?", CLEAN, [], "nlu_fallback", 0.3, "other"),
+    # "I get seen as..." shares are self-disclosure.
+    ("I get seen as the sick one at work too. How is it for you?", CLEAN,
+     ["self_disclosure", "open_question"], "self_disclosure", 0.47, "self_disclosure"),
+    ("People see me as my wheelchair sometimes.", CLEAN, [], "nlu_fallback", 0.3, "self_disclosure"),
+])
+def test_classify_reported_moves(text, analysis, moves, intent, confidence, kind):
+    assert classify(text, analysis, moves, intent, confidence).kind == kind
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.id)
+def test_thanks_gets_the_peers_own_lines(scenario):
+    chat = Chat(scenario, rapport=8, layer=2, dwell=5)
+    reply = chat.say("Thanks for talking with me.", intent="nlu_fallback", confidence=0.3)
+    assert reply.reaction == "thanks" and reply.text in set(scenario.lines("moves.thanks.any"))
+
+
+def test_asking_leave_to_ask_opens_up_rather_than_giving_a_short_answer():
+    chat = Chat(rapport=5, layer=0, dwell=5)
+    reply = chat.say("Is it okay to ask what happened?", intent="ask_permission", moves=["closed_question"])
+    assert reply.opened == "situation" and reply.text in layer_lines("situation")
+    assert not chat.state["permission"]   # what follows is not taken as an idea

@@ -150,3 +150,63 @@ def test_the_menu_offers_a_new_file_and_starts_it_by_number_or_button(scenario_d
         messages, events = run(ActionStartScenario(), tracker)
         assert slot_events(events)["scenario"] == "second_peer", text
         assert messages[-1]["text"].startswith("Jo: ")
+
+
+def _without(text: str, *keys: str) -> str:
+    """Sam's file with some optional pools (and their comment lines) removed."""
+    lines, out, skip_indent = text.split("\n"), [], None
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if skip_indent is not None and (not line.strip() or indent > skip_indent):
+            continue
+        skip_indent = None
+        if line.strip().rstrip(":") in keys and line.strip().endswith(":") and indent == 2:
+            skip_indent = indent
+            while out and out[-1].strip().startswith("#") and len(out[-1]) - len(out[-1].lstrip()) == 2:
+                out.pop()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(("edit", "problem", "severity"), [
+    # A file written before thanks, thawing, idea and not_shared existed still validates: warnings only.
+    (lambda t: _without(t, "thanks", "thawing", "idea", "not_shared"), "moves.thanks", "warning"),
+    (lambda t: _without(t, "thanks", "thawing", "idea", "not_shared"), "reactions.thawing", "warning"),
+    (lambda t: _without(t, "thanks", "thawing", "idea", "not_shared"), "reactions.not_shared", "warning"),
+    # Too few lines for the last layer's open questions: a warning that says what they are for.
+    (lambda t: t.replace('      - "I\'d do it this week. Before I talk myself out of it."\n', "").replace(
+        '      - "Kind of nervous, thinking about it. But a good nervous, I think."\n', "").replace(
+        '      - "Honestly? Just knowing it\'s up to me. That helps."\n', ""),
+     "moves.open_question.next_step", "warning"),
+    # Present but too short, or misspelt: errors like any other pool.
+    (lambda t: t.replace('      - "No worries. It was alright, actually."\n', "").replace(
+        '      - "S\'alright. Thanks for not being weird about it."\n', ""), "moves.thanks", "error"),
+    (lambda t: t.replace("  thanks:\n", "  thank:\n"), "moves.thank", "error"),
+    (lambda t: t.replace("  thawing:\n", "  thawed:\n"), "reactions.thawed", "error"),
+])
+def test_the_new_optional_pools_are_checked_without_breaking_older_files(tmp_path, edit, problem, severity):
+    path = tmp_path / "bullied_at_school.yml"
+    path.write_text(edit(SAM_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    data, problems = schema.read_yaml(path)
+    problems += schema.check(data, path)
+    found = [p for p in problems if p.field == problem]
+    assert found and all(p.severity == severity for p in found), "\n".join(p.render() for p in problems)
+    if severity == "warning":
+        assert not schema.errors(problems), "\n".join(p.render() for p in schema.errors(problems))
+
+
+def test_an_older_file_without_the_new_pools_still_plays(scenario_dir):
+    from actions.peer.responder import peer_reply, start_state
+
+    path = scenario_dir / "bullied_at_school.yml"
+    path.write_text(_without(path.read_text(encoding="utf-8"), "thanks", "thawing", "idea", "not_shared"),
+                    encoding="utf-8")
+    sam = scenarios.get_scenario("bullied_at_school")
+    state = {**start_state(sam), "rapport": 8, "permission": True}
+    reply = peer_reply(sam, text="Thanks for talking with me.", analysis=None, moves=[], state=state,
+                       used=[], seed="s", intent="nlu_fallback", confidence=0.3)
+    assert reply.reaction == "thanks" and reply.text in sam.lines("reactions.neutral.any")
+    reply = peer_reply(sam, text="Some people find a group helps.", analysis=None, moves=[],
+                       state={**state, "permission": True}, used=[], seed="s")
+    assert reply.reaction == "idea" and reply.text in sam.lines("directive.advising.any")
