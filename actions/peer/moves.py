@@ -99,6 +99,13 @@ _YOU_ARE = re.compile(
     r" seem| sound)\s+(?!welcome\b|right\b|wrong\b|kidding\b|joking\b|not alone\b|here\b|back\b)\w+",
     re.IGNORECASE,
 )
+#: A message whose first clause is about the trainee ("Yes, I get seen as...", "People see me as...").
+_OPENS_WITH_SELF = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|a bit|a little|honestly|well|actually|kind of|sort of|sometimes|me too|same)"
+    r"\W+)*"
+    r"(?:i\b|i'|me\b|my\b|people (?:see|treat|call|look at) me\b)",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(r"^\W*(hi|hiya|hey|hello|heya|good (morning|afternoon|evening))\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself)\b", re.IGNORECASE)
 
@@ -155,8 +162,10 @@ def classify(
         if intent == ADVICE:
             return replace(base, kind="directive", category=ADVICE_CATEGORY, source="nlu")
         kind = intent
-        # The coach saw the trainee talk about themselves where the model heard only a question.
-        if kind in ("open_question", "closed_question", "small_talk") and _is_share(text, coach_moves):
+        # The coach saw the trainee talk about themselves where the model heard only a question, or a
+        # reflection in a message that opens with the trainee ("I get seen as the anxious one too...").
+        if _is_share(text, coach_moves) and (kind in ("open_question", "closed_question", "small_talk") or (
+                kind == "reflection" and _OPENS_WITH_SELF.match(text))):
             kind = "self_disclosure"
         return replace(base, kind=_refine(kind, text, coach_moves), source="nlu")
     return replace(base, kind=_refine(_from_text(text, coach_moves), text, coach_moves), source="coach")

@@ -367,12 +367,24 @@ class _Turn:
         """
         st, scenario = self.st, self.scenario
         moves = scenario.scoped("moves", kind, st.layer) if fallback else []
-        if st.thaw and not held_back and (st.thaw == 1 or st.rapport < scenario.need(st.layer)):
+        if st.thaw and not held_back and st.rapport < scenario.need(st.layer):
             return self._thawing(moves, fallback)
         if held_back or st.rapport < scenario.need(st.layer):
             self.reaction = "withdrawn"
             return scenario.scoped("reactions", "withdrawn", st.layer) if fallback else []
-        st.thaw = 0
+        first_after_repair, st.thaw = st.thaw == 1, 0
+        pools = self._ready(kind, moves, fallback)
+        thawing = scenario.scoped("reactions", "thawing", st.layer)
+        if first_after_repair and fallback and any(scenario.lines(key) for key in thawing):
+            # Back where they were, the peer still finds their feet first, then goes on.
+            self.follow = [key for key in pools if key.startswith("layers.")]
+            self.reaction = "opened" if self.opened else "thawing"
+            return [*thawing, *pools]
+        return pools
+
+    def _ready(self, kind: str, moves: list[str], fallback: bool) -> list[str]:
+        """Pools for a peer ready to talk at their depth: a deeper layer, what fits here, or their step."""
+        st, scenario = self.st, self.scenario
         # Unsaid lines of this layer and the ones above it (a listening trainee never hears filler while
         # the peer still has something to say; surface small talk would read as closing up again), the
         # one that fits the message best first, then the move's own lines for when there is nothing new.
@@ -397,19 +409,18 @@ class _Turn:
         return [*self._fitting(here, 1), *here, *moves]
 
     def _thawing(self, moves: list[str], fallback: bool) -> list[str]:
-        """After a repair: the peer finds their feet, then says what rapport lets them say again.
+        """After a repair, while rapport is below the current layer's need: the peer comes back gradually.
 
-        The first listening move after the repair gets a thawing line and, when the peer has something
-        they are ready to say again, that too; later ones, while rapport is still below the current
-        layer's need, get what the peer is ready to say first.
+        The first listening move after the repair gets a thawing line and, when rapport lets the peer say
+        something of an earlier layer again, that too; later ones get what the peer is ready to say
+        first, then thawing lines.
         """
         st, scenario = self.st, self.scenario
         self.reaction = "thawing"
         reachable = self._layers(i for i in range(st.layer, 0, -1) if scenario.need(i) <= st.rapport)
         reachable = [*self._fitting(reachable, 1), *reachable]
         thawing = scenario.scoped("reactions", "thawing", st.layer)
-        first = st.thaw == 1
-        st.thaw = 2 if st.rapport < scenario.need(st.layer) else 0
+        first, st.thaw = st.thaw == 1, 2
         if not fallback:
             return reachable
         if not first:

@@ -258,13 +258,15 @@ def test_the_last_layer_opens_after_a_repair_or_sustained_listening(recovery):
         reply = chat.say("Sorry, I jumped in with advice there.", intent="repair")
         assert reply.text in pool("moves", "repair")
         assert not chat.state["locked"] and chat.state["guard"] == 0
-        # The first listening move after a repair finds the peer's feet again; the next one goes deeper.
-        assert chat.say("What's that like?", intent="open_question").reaction == "thawing"
     else:
         for _ in range(RULES.relisten_turns - 1):
             chat.say("That makes sense.", intent="validation")
-    chat.say("What might help?", intent="open_question")
-    assert chat.layer == "next_step"
+    reply = chat.say("What might help?", intent="open_question")
+    assert chat.layer == "next_step" and reply.opened == "next_step"
+    assert any(reply.text.endswith(line) for line in layer_lines("next_step"))
+    # After a repair the peer finds their feet first, in the same reply.
+    thawing = pool("reactions", "thawing")
+    assert any(reply.text.startswith(line) for line in thawing) == (recovery == "repair")
 
 
 def test_repair_restores_some_rapport_never_more_than_was_lost():
@@ -482,7 +484,7 @@ def test_staying_at_a_layer_for_an_earlier_layers_words_says_the_line_that_fits(
 def at_the_last_layer(scenario):
     """A conversation with a scenario's peer who has just named their own step."""
     chat = Chat(scenario, rapport=15, layer=scenario.deepest - 1, dwell=5)
-    reply = chat.say("What could come next for you?", intent="open_question")
+    reply = chat.say("And what now, do you think?", intent="open_question")
     assert reply.opened == scenario.layers[-1].id
     return chat
 
@@ -595,6 +597,9 @@ def test_without_a_repair_listening_after_a_pile_of_directive_turns_still_gets_w
     ("I get seen as the sick one at work too. How is it for you?", CLEAN,
      ["self_disclosure", "open_question"], "self_disclosure", 0.47, "self_disclosure"),
     ("People see me as my wheelchair sometimes.", CLEAN, [], "nlu_fallback", 0.3, "self_disclosure"),
+    ("Yes, I get seen as the anxious one at work sometimes. How is it for you?", CLEAN,
+     ["self_disclosure", "open_question"], "reflection", 0.8, "self_disclosure"),
+    ("It sounds like you feel I was judging you.", CLEAN, ["reflection"], "reflection", 0.9, "reflection"),
 ])
 def test_classify_reported_moves(text, analysis, moves, intent, confidence, kind):
     assert classify(text, analysis, moves, intent, confidence).kind == kind
