@@ -96,7 +96,8 @@ THANKS_OVER = frozenset({"other", "affirmation", "validation", "small_talk", "gr
 #: A bare "You're..." reflection ("You're exhausted by it all."), when the NLU model is unsure.
 _YOU_ARE = re.compile(
     r"^\W*(?:so,? |and |it'?s like |sounds like |seems like )?you(?:'re| are|'ve been| have been| feel| felt|"
-    r" seem| sound)\s+(?!welcome\b|right\b|wrong\b|kidding\b|joking\b|not alone\b|here\b|back\b)\w+",
+    r" seem| sound)\s+(?!welcome\b|right\b|wrong\b|kidding\b|joking\b|not alone\b|here\b|back\b|"
+    r"going to be\b|gonna be\b|bound to\b|going to get\b)\w+",
     re.IGNORECASE,
 )
 #: A message whose first clause is about the trainee ("Yes, I get seen as...", "People see me as...").

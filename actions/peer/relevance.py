@@ -37,7 +37,7 @@ _STOP = frozenset({
     "wasn't", "aren't", "weren't", "wouldn't", "couldn't", "shouldn't", "hasn't", "hadn't",
     # How trainees frame what they say ("It sounds like...", "Can I ask...", "Tell me more").
     "tell", "ask", "sound", "seem", "mean", "hear", "guess", "mind", "please", "might", "must", "should",
-    "shall", "ought", "next", "last",
+    "shall", "ought", "next", "last", "first",
 })
 
 

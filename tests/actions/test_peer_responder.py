@@ -592,6 +592,7 @@ def test_without_a_repair_listening_after_a_pile_of_directive_turns_still_gets_w
     ("You've been carrying this on your own", CLEAN, [], None, 1.0, "reflection"),
     ("You're so brave.", CLEAN, [], "nlu_fallback", 0.3, "affirmation"),
     ("You're welcome.", CLEAN, [], "nlu_fallback", 0.3, "other"),
+    ("You're going to be fine.", CLEAN, [], "nlu_fallback", 0.3, "other"),
     ("You're okay?", CLEAN, [], "nlu_fallback", 0.3, "other"),
     # "I get seen as..." shares are self-disclosure.
     ("I get seen as the sick one at work too. How is it for you?", CLEAN,
