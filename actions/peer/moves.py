@@ -176,6 +176,11 @@ def _refine(kind: str, text: str, coach_moves: Sequence[str]) -> str:
     """Moves the intent alone misreads: asking leave to ask, and thanks."""
     if kind in ("closed_question", "ask_permission") and asks_to_ask(text):
         return "open_question"
+    if kind in ("greet", "small_talk"):
+        # "Hi Sam, I'm Jo. What's been going on?": the greeting is the wrapping, the question is the move
+        for move in ("open_question", "reflection"):
+            if move in coach_moves:
+                return move
     if kind in THANKS_OVER and is_thanks(text, coach_moves):
         return "thanks"
     return kind

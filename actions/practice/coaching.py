@@ -64,7 +64,8 @@ def error_entry(text: str, log: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def praise_move(moves: Sequence[str], log: Sequence[dict[str, Any]]) -> tuple[str, bool] | None:
     """Which listening move, if any, earns a short positive note on this turn.
 
-    Deterministic: a move is praised the first time it appears, then on every PRAISE_EVERY-th time.
+    Deterministic: a move is praised the first time it can be, then on every PRAISE_EVERY-th time it is
+    made, but never on two turns running: notes that come every turn stop being read.
 
     Args:
         moves: Listening moves in the current message.
@@ -73,13 +74,16 @@ def praise_move(moves: Sequence[str], log: Sequence[dict[str, Any]]) -> tuple[st
     Returns:
         ``(move, first_time)``, or None when the coach should stay quiet.
     """
+    if log and log[-1].get("note") == "praise":
+        return None
     for move in PRAISED_MOVES:
         if move not in moves:
             continue
-        seen = sum(1 for entry in log if move in (entry.get("moves") or ()))
-        occurrence = seen + 1
-        if occurrence == 1 or occurrence % PRAISE_EVERY == 0:
-            return move, occurrence == 1
+        if not any(entry.get("praised") == move for entry in log):
+            return move, True
+        occurrence = sum(1 for entry in log if move in (entry.get("moves") or ())) + 1
+        if occurrence % PRAISE_EVERY == 0:
+            return move, False
     return None
 
 
@@ -127,6 +131,7 @@ def coach_turn(
         if praise:
             move, first = praise
             entry["note"] = "praise"
+            entry["praised"] = move
             note = (_FIRST_PRAISE if first else _LATER_PRAISE)[move].format(name=peer_name)
     if note is None:
         return CoachTurn(entry=entry)

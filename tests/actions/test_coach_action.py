@@ -100,11 +100,15 @@ def test_first_open_question_is_praised_then_only_occasionally():
     assert [e["note"] for e in state.coach_log(tracker)].count("praise") == 3
 
 
-def test_reflection_and_open_question_are_praised_separately():
+def test_reflection_and_open_question_are_praised_separately_but_not_two_turns_running():
     tracker = practice_tracker("What happened?")
     _, events = run(ActionCoach(), tracker)
-    messages, _ = run(ActionCoach(), apply(tracker, events, "It sounds like you're exhausted."))
+    tracker = apply(tracker, events, "It sounds like you're exhausted.")
+    messages, events = run(ActionCoach(), tracker)
+    assert messages == []  # the turn before was praised
 
+    tracker = apply(tracker, events, "It sounds like mornings are the worst.")
+    messages, _ = run(ActionCoach(), tracker)
     assert len(messages) == 1
     assert "reflection" in messages[0]["text"]
 

@@ -64,6 +64,10 @@ class Chat:
     ("It's your call.", CLEAN, [], "support_autonomy", 0.8, "support_autonomy", None),
     ("Sorry, I jumped in.", CLEAN, [], "repair", 0.7, "repair", None),
     ("Is it every day?", CLEAN, ["closed_question"], "closed_question", 0.9, "closed_question", None),
+    # A greeting wrapped round a question or a reflection is that question or reflection.
+    ("Hi Sam, I'm Jo. No pressure, what's been going on?", CLEAN, ["open_question"], "greet", 0.9,
+     "open_question", None),
+    ("Hey, sounds like a rough week.", CLEAN, ["reflection"], "small_talk", 0.8, "reflection", None),
     # The coach saw a share where the model heard a question.
     ("I was bullied too. What's it like for you?", CLEAN, ["self_disclosure", "open_question"],
      "open_question", 0.9, "self_disclosure", None),

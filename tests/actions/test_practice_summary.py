@@ -38,9 +38,16 @@ def test_summary_without_flags_or_moves():
 
 def test_praise_is_deterministic():
     assert praise_move(["open_question"], []) == ("open_question", True)
-    log = [{"moves": ["open_question"]}]
+    log = [{"moves": ["open_question"], "praised": "open_question"}]
     assert praise_move(["open_question"], log) is None
     assert praise_move(["reflection", "open_question"], log) == ("reflection", True)
+
+
+def test_praise_never_comes_two_turns_running():
+    praised = [{"moves": ["open_question"], "note": "praise", "praised": "open_question"}]
+    assert praise_move(["reflection"], praised) is None
+    quiet_after = [*praised, {"moves": ["open_question"], "note": None}]
+    assert praise_move(["reflection"], quiet_after) == ("reflection", True)
 
 
 def test_coach_turn_payload_only_for_flags():
