@@ -37,7 +37,8 @@ def test_reflection_kind(text, kind):
     (trainee(moves=["reflection", "open_question"], move="reflection"), (), ["reflection", "open_question"]),
     (trainee(moves=["reflection", "closed_question"], move="reflection"), (), ["reflection"]),
     (trainee(moves=[], move="validation"), (), ["validation"]),
-    (trainee(moves=["open_question"], move="open_question"), ("validation",), ["open_question", "validation"]),
+    (trainee(moves=["open_question"], move="open_question"), ("validation",),
+     ["open_question", "validation"]),
     (trainee(moves=["asking_permission"], move="ask_permission"), (), ["ask_permission"]),
     (trainee(moves=[], move="self_disclosure_asked"), (), ["self_disclosure"]),
     (trainee(moves=[], move="directive", flags=FLAG), ("validation",), []),
@@ -110,7 +111,7 @@ def test_raw_turns_are_classified_like_the_live_assistant(text, counted, flagged
     assert (report["directive"]["turns"] == 1) is flagged
     if counted:
         assert report["counts"][counted] == 1
-    detail = [t for t in report["turns_detail"] if t["speaker"] == "trainee"][0]
+    detail = next(t for t in report["turns_detail"] if t["speaker"] == "trainee")
     if flagged:
         assert report["rapport"]["end"] < report["rapport"]["start"]
         assert report["moments"][0]["rephrasing"]
@@ -130,8 +131,8 @@ def test_live_turns_pass_through_unchanged():
     assert report["strengths"][0]["quote"] == "What happened?"
 
 
-@pytest.mark.parametrize("bad", ["nope", [{"speaker": "coach", "text": "x"}], [{"speaker": "peer", "text": 3}],
-                                 ["x"]])
+@pytest.mark.parametrize("bad", ["nope", [{"speaker": "coach", "text": "x"}],
+                                 [{"speaker": "peer", "text": 3}], ["x"]])
 def test_bad_input_is_refused(bad):
     with pytest.raises(ValueError):
         build_report(bad)
