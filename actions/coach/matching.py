@@ -27,8 +27,9 @@ from .rules import RuleError
 
 # lower, lemma, norm, text, is_alpha, is_punct, is_space
 TokenView = tuple[str, str, str, str, bool, bool, bool]
-# encoded text, token start offsets (and the end), class codes, lower-case words, and the set of them
-Encoded = tuple[str, list[int], list[str], list[str], set[str]]
+# encoded text, token start offsets (and the end), class codes, lower-case words, the set of them, and each
+# token's line of the encoding
+Encoded = tuple[str, list[int], list[str], list[str], set[str], list[str]]
 FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
 ANY_FIELD = r"[^\t\n]*"
@@ -38,6 +39,12 @@ MAX_FOLLOW = 400
 # the written forms of a normalised word, so "do" + NORM "not" can be indexed by word pairs
 NORM_FORMS = {"not": ("not", "n't", "nt")}
 CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+CACHE_LIMIT = 200_000
+_UNSEEN = object()
+
+
+def _index_then_token(hit: tuple[int, int, Any]) -> tuple[int, int]:
+    return hit[0], hit[1]
 
 
 class WordList(list):  # type: ignore[type-arg]
@@ -86,7 +93,7 @@ class Encoding:
             lines, classes = prepared
         else:
             cache = self._lines
-            if len(cache) > 200_000:
+            if len(cache) > CACHE_LIMIT:
                 cache.clear()
             lines = []
             classes = []
@@ -98,7 +105,7 @@ class Encoding:
                 classes.append(hit[1])
         starts = list(accumulate(map(len, lines), initial=0))
         lowers = [view[0] for view in toks]
-        return "".join(lines), starts, classes, lowers, set(lowers)
+        return "".join(lines), starts, classes, lowers, set(lowers), lines
 
     def line(self, view: TokenView) -> tuple[str, str]:
         """One token's line of the encoding, and its class codes."""
@@ -118,7 +125,7 @@ def _clean(field: str) -> str:
 class CompiledPattern:
     """One token pattern compiled to a regular expression over the encoding."""
 
-    __slots__ = ("key", "regex", "follow", "needs", "trivial")
+    __slots__ = ("key", "regex", "follow", "needs", "need_mask", "trivial")
 
     def __init__(
         self,
@@ -141,7 +148,20 @@ class CompiledPattern:
         self.regex = regex
         self.follow = follow
         self.needs = needs
+        self.need_mask = 0  # one bit per entry of ``needs``, set by the matcher that holds the pattern
         self.trivial = False  # one token, tested by its anchor alone: found means matched
+
+
+# where patterns can start at a token: by its first word, by word pair (second word -> patterns), and by the
+# other indexes (index rank, patterns); None when nowhere
+Anchors = (
+    tuple[
+        list[CompiledPattern] | None,
+        dict[str, list[CompiledPattern]] | None,
+        tuple[tuple[int, list[CompiledPattern]], ...],
+    ]
+    | None
+)
 
 
 class AnchoredMatcher:
@@ -152,11 +172,14 @@ class AnchoredMatcher:
         self.encoding = encoding
         self.index: tuple[dict[str, list[CompiledPattern]], ...] = ({}, {}, {}, {})
         self.by_class: dict[str, list[CompiledPattern]] = {}
-        self.pairs: dict[tuple[str, str], list[CompiledPattern]] = {}  # (first word, second word) -> patterns
-        self.pair_firsts: set[str] = set()
+        self.pairs: dict[str, dict[str, list[CompiledPattern]]] = {}  # first word -> second word -> patterns
         self.anywhere: list[CompiledPattern] = []
         self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
+        self.need_bits: dict[frozenset[str], int] = {}  # each distinct needed word list -> its bit
+        self.word_needs: dict[str, int] = {}  # word -> the bits of the needed lists holding it
+        self.need_words: frozenset[str] = frozenset()
+        self.anchors: dict[str, Anchors] = {}  # a token's line of the encoding -> where patterns start there
 
     def add(self, key: str, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         """Add patterns under a key.
@@ -177,9 +200,23 @@ class AnchoredMatcher:
                 compiled = CompiledPattern(key, re.compile(source), _follow(variant), _needs(variant))
                 first = variant[0]
                 compiled.trivial = len(variant) == 1 and _anchor_only(first)
+                compiled.need_mask = self._need_mask(compiled.needs)
                 self._index(compiled, variant[0])
                 self.by_key.setdefault(key, []).append(compiled)
                 self.size += 1
+        self.need_words = frozenset(self.word_needs)
+        self.anchors.clear()
+
+    def _need_mask(self, needs: tuple[frozenset[str], ...]) -> int:
+        mask = 0
+        for need in needs:
+            bit = self.need_bits.get(need)
+            if bit is None:
+                bit = self.need_bits[need] = 1 << len(self.need_bits)
+                for word in need:
+                    self.word_needs[word] = self.word_needs.get(word, 0) | bit
+            mask |= bit
+        return mask
 
     def _index(self, pattern: CompiledPattern, first: dict[str, Any]) -> None:
         for attr, slot in FIELDS.items():
@@ -202,9 +239,9 @@ class AnchoredMatcher:
             slot = 0  # punctuation reads the same in every case: index it with the words
         if slot == 0 and pattern.follow is not None and len(pattern.follow) <= MAX_FOLLOW:
             # known first and second words: found by one lookup of the word pair
-            self.pair_firsts.add(word)
+            following = self.pairs.setdefault(word, {})
             for nxt in pattern.follow:
-                self.pairs.setdefault((word, nxt), []).append(pattern)
+                following.setdefault(nxt, []).append(pattern)
         else:
             self.index[slot].setdefault(word, []).append(pattern)
 
@@ -217,48 +254,25 @@ class AnchoredMatcher:
             toks: The message's token views.
             encoded: ``Encoding.encode(toks)``, when the caller already has it.
         """
-        text, starts, classes, lowers, words = encoded or self.encoding.encode(toks)
+        text, starts, classes, lowers, words, lines = encoded or self.encoding.encode(toks)
+        hits = self._hits(toks, classes, lowers, lines)
+        if not hits:
+            return []
+        have = 0  # the bits of the needed word lists this message holds a word of
+        word_needs = self.word_needs
+        for word in words & self.need_words:
+            have |= word_needs[word]
         n = len(toks)
-        hits: list[tuple[int, list[CompiledPattern]]] = []
-        # find the tokens where some pattern can start; set operations keep this loop off most tokens
-        lower_index = self.index[0]
-        if not words.isdisjoint(lower_index):
-            hits.extend((i, lower_index[w]) for i, w in enumerate(lowers) if w in lower_index)
-        pairs = self.pairs
-        firsts = self.pair_firsts
-        if pairs and not words.isdisjoint(firsts):
-            for i in range(n - 1):
-                if lowers[i] in firsts:
-                    bucket = pairs.get((lowers[i], lowers[i + 1]))
-                    if bucket:
-                        hits.append((i, bucket))
-        for slot in (1, 2, 3):
-            index = self.index[slot]
-            if index:
-                hits.extend((i, index[t[slot]]) for i, t in enumerate(toks) if t[slot] in index)
-        for code, bucket in self.by_class.items():
-            hits.extend((i, bucket) for i, c in enumerate(classes) if code in c)
-        if self.anywhere:
-            hits.extend((i, self.anywhere) for i in range(n))
         best: dict[tuple[str, int], int] = {}
-        viable: dict[CompiledPattern, bool] = {}
         for i, bucket in hits:
             nxt = lowers[i + 1] if i + 1 < n else ""
             start = starts[i]
             for pattern in bucket:
                 if pattern.follow is not None and nxt not in pattern.follow:
                     continue
-                if pattern.needs:
-                    ok = viable.get(pattern)
-                    if ok is None:
-                        ok = True
-                        for need in pattern.needs:
-                            if need.isdisjoint(words):
-                                ok = False
-                                break
-                        viable[pattern] = ok
-                    if not ok:
-                        continue
+                need = pattern.need_mask
+                if need and need & have != need:
+                    continue
                 if pattern.trivial:
                     end = i + 1
                     if end > best.get((pattern.key, i), i):
@@ -270,6 +284,62 @@ class AnchoredMatcher:
                     if end > best.get((pattern.key, i), i):
                         best[(pattern.key, i)] = end
         return [(key, i, end) for (key, i), end in best.items()]
+
+    def _hits(
+        self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
+    ) -> list[tuple[int, list[CompiledPattern]]]:
+        """The tokens where some pattern can start, with those patterns.
+
+        In the order of a pass per index (first words, word pairs, lemmas, norms, texts, word lists,
+        anywhere), as that order decides which of two overlapping flags is kept.
+        """
+        anchors = self.anchors
+        if len(anchors) > CACHE_LIMIT:
+            anchors.clear()
+        hits: list[tuple[int, list[CompiledPattern]]] = []
+        pair_hits: list[tuple[int, list[CompiledPattern]]] = []
+        others: list[tuple[int, int, list[CompiledPattern]]] = []
+        last = len(lines) - 1
+        for i, line in enumerate(lines):
+            found = anchors.get(line, _UNSEEN)
+            if found is _UNSEEN:
+                found = self._anchors_at(toks[i], classes[i], line)
+            if found is None:
+                continue
+            first, following, rest = found
+            if first is not None:
+                hits.append((i, first))
+            if following is not None and i < last:
+                bucket = following.get(lowers[i + 1])
+                if bucket is not None:
+                    pair_hits.append((i, bucket))
+            for index_rank, bucket in rest:
+                others.append((index_rank, i, bucket))
+        hits += pair_hits
+        if others:
+            others.sort(key=_index_then_token)
+            hits.extend((i, bucket) for _, i, bucket in others)
+        return hits
+
+    def _anchors_at(self, view: TokenView, classes: str, line: str) -> Anchors:
+        """The patterns that can start at a token: by its first word, by word pair, by the other indexes."""
+        lower_index = self.index[0]
+        rest = [(slot, self.index[slot][view[slot]]) for slot in (1, 2, 3) if view[slot] in self.index[slot]]
+        rank = 4
+        for code, bucket in self.by_class.items():
+            if code in classes:
+                rest.append((rank, bucket))
+            rank += 1
+        if self.anywhere:
+            rest.append((rank, self.anywhere))
+        lower = view[0]
+        found: Anchors = None
+        if lower in lower_index or lower in self.pairs or rest:
+            found = (lower_index.get(lower), self.pairs.get(lower), tuple(rest))
+        # a token whose fields were cleaned for the encoding shares its line with others: not cached
+        if not (view[6] or "\t" in view[3] or "\n" in view[3]):
+            self.anchors[line] = found
+        return found
 
     def overlaps(self, key: str, encoded: Encoded, start: int, end: int, reach: int = 3) -> bool:
         """Whether a pattern under ``key`` matches a span overlapping tokens ``start``..``end``.
