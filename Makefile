@@ -48,7 +48,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help envs practice test lint unit validate train test-stories e2e evaluate bench actions shell clean \
-        distclean check-train-inputs
+        distclean check-train-inputs forget
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
@@ -115,8 +115,8 @@ test: ## The whole suite: lint, unit tests, data validation, test stories, syste
 lint: $(ACT_STAMP) ## ruff check
 	$(VENV_ACTIONS)/bin/ruff check .
 
-unit: $(ACT_STAMP) ## pytest for the coach and the actions (in .venv-actions)
-	@scripts/pytest-nonempty $(APY) tests/coach tests/actions
+unit: $(ACT_STAMP) ## pytest for the coach, the actions and the debrief report (in .venv-actions)
+	@scripts/pytest-nonempty $(APY) tests/coach tests/actions tests/report
 
 validate: $(RASA_STAMP) | check-train-inputs ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
@@ -140,6 +140,15 @@ evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores on the dev and held-out set
 
 bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
 	$(APY) scripts/bench_coach.py
+
+# ---------------------------------------------------------------------------------------------------------
+# Privacy
+# ---------------------------------------------------------------------------------------------------------
+
+# Reports go to $(PRACTICE_REPORTS_DIR) (default reports/); the tracker store is what endpoints.yml says.
+forget: $(RASA_STAMP) ## Delete one trainee's tracker data and reports: make forget SENDER=<id>
+	@[ -n "$(SENDER)" ] || { echo "Usage: make forget SENDER=<sender id>" >&2; exit 2; }
+	$(VENV)/bin/python scripts/forget.py "$(SENDER)" --endpoints endpoints.yml
 
 # ---------------------------------------------------------------------------------------------------------
 

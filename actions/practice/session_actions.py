@@ -19,6 +19,7 @@ from actions.peer.scenarios import (
 )
 from actions.practice import state
 from actions.practice.base import SafeAction
+from actions.practice.debrief import debrief
 from actions.practice.fallback_actions import ActionUnknownCommand, command_name
 from actions.practice.summary import render_summary, summarize
 from actions.practice.turn_actions import practice_turn
@@ -60,8 +61,15 @@ def session_summary(tracker: Tracker, heading: str) -> str:
     # The trainee never saw notes held back in quiet mode, so quote up to three of them.
     summary = summarize(log, max_examples=min(3, held) if held else 1)
     name = scenario.name if scenario else "the peer"
-    return render_summary(summary, name, heading=heading,
+    text = render_summary(summary, name, heading=heading,
                           layer_reached=layer_reached(scenario, state.peer_state(tracker)))
+    if log:
+        # The figures (score, MITI ratio, a quoted strength) and the saved report; the summary stands
+        # on its own when they can't be worked out.
+        result = debrief(tracker, scenario.id if scenario else None, scenario.name if scenario else None)
+        if result and result.text:
+            text += "\n" + result.text
+    return text
 
 
 def start_events(scenario: Scenario, opening_key: str) -> list[dict[str, Any]]:

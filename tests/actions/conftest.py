@@ -73,6 +73,14 @@ def fake_coach(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coach, "render_note", fake_render)
 
 
+@pytest.fixture(autouse=True)
+def reports_dir(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """Reports written by /feedback and /end go to a temporary folder, never the project's reports/."""
+    folder = tmp_path / "reports"
+    monkeypatch.setenv("PRACTICE_REPORTS_DIR", str(folder))
+    return folder
+
+
 def turn_events(entry: dict[str, Any], text: str | None = None) -> list[dict[str, Any]]:
     """The events one earlier practice turn left on the tracker, as Rasa logs them."""
     said = entry.get("text", "") if text is None else text
