@@ -135,8 +135,10 @@ e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, ra
 # Measurements
 # ---------------------------------------------------------------------------------------------------------
 
-evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores on the dev and held-out sets; NLU cross-validation (move F1)
-	@SHARED=$(SHARED) scripts/evaluate
+evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-validation; debrief score validity
+	@rc=0; SHARED=$(SHARED) scripts/evaluate || rc=$$?; \
+	  echo; echo "=== Debrief score on the contrast transcripts (tests/report/data/contrast_sessions.jsonl)"; \
+	  $(APY) scripts/evaluate_report.py || rc=1; exit $$rc
 
 bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
 	$(APY) scripts/bench_coach.py
