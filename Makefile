@@ -129,7 +129,8 @@ test-stories: $(RASA_STAMP) $(MODEL) ## rasa test core on tests/stories (end-to-
 
 # E2E_REQUIRED makes the system tests fail, not skip, when a venv or the model is missing.
 e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, rasa run over REST, rasa shell
-	E2E_REQUIRED=1 PRACTICE_MODEL=$(MODEL) scripts/pytest-nonempty $(APY) tests/e2e
+	E2E_REQUIRED=1 PRACTICE_MODEL=$(MODEL) PRACTICE_REPORTS_DIR=results/e2e-reports \
+	  scripts/pytest-nonempty $(APY) tests/e2e
 
 # ---------------------------------------------------------------------------------------------------------
 # Measurements

@@ -19,6 +19,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.peer.moves import classify
 from actions.practice import state
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def session_turns(tracker: Tracker, peer_name: str | None) -> list[dict[str, Any
     awaiting: dict[str, Any] | None = None
     last: dict[str, Any] = {}
     intent: str | None = None
+    confidence = 1.0
     for event in state.applied_session_events(tracker):
         kind = event.get("event")
         name = event.get("name")
@@ -81,7 +83,10 @@ def session_turns(tracker: Tracker, peer_name: str | None) -> list[dict[str, Any
         if kind == "action":
             since_action = len(turns)
         elif kind == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            read = (event.get("parse_data") or {}).get("intent") or {}
+            intent = read.get("name")
+            confidence = read.get("confidence")
+            confidence = float(confidence) if isinstance(confidence, (int, float)) else 1.0
         elif kind == "bot" and prefix and str(event.get("text") or "").startswith(prefix):
             text = str(event["text"])[len(prefix):].split(_END_HINT)[0]
             turns.append({"speaker": "peer", "text": text})
@@ -92,9 +97,11 @@ def session_turns(tracker: Tracker, peer_name: str | None) -> list[dict[str, Any
                 awaiting = {"speaker": "trainee", "text": str(value.get("text") or ""),
                             "directive": bool(value.get("directive")),
                             "flags": list(value.get("flags") or []),
-                            "moves": list(value.get("moves") or []), "move": None, "intent": intent,
+                            "moves": list(value.get("moves") or []), "intent": intent,
                             "rapport": _int(last, "rapport"), "layer": _int(last, "layer"),
                             "coach_error": bool(value.get("coach_error"))}
+                awaiting["move"] = classify(awaiting["text"], awaiting, awaiting["moves"], intent,
+                                            confidence).kind
                 turns.append(awaiting)
             else:
                 turns = [t for t in turns[since_action:] if t["speaker"] == "peer"]
@@ -103,7 +110,7 @@ def session_turns(tracker: Tracker, peer_name: str | None) -> list[dict[str, Any
             last = value
             if awaiting is not None:
                 awaiting.update(rapport=_int(value, "rapport"), layer=_int(value, "layer"),
-                                move=value.get("move"))
+                                reaction=value.get("move"))
                 awaiting = None
     return turns
 

@@ -43,7 +43,7 @@ HISTORY = [
     *turn(entry(1, "What's been going on?", moves=["open_question"]), "Kids at school.", 2,
           move="open_question", intent="open_question"),
     *turn(entry(2, "You should tell a teacher.", flags=[("advising", "What have you thought about trying?")]),
-          "Maybe.", 0, move="directive"),
+          "Maybe.", 0, move="directive", intent="advice"),
     *turn(entry(3, "It sounds like you feel stuck.", moves=["reflection"]),
           "Yeah.\n\n(When you're ready to finish, type /end for your summary.)", 2, layer=1,
           move="reflection"),
@@ -59,6 +59,7 @@ def test_turns_are_read_back_off_the_tracker():
     trainee = [t for t in turns if t["speaker"] == "trainee"]
     assert [(t["rapport"], t["layer"], t["move"]) for t in trainee] == [
         (2, 0, "open_question"), (0, 0, "directive"), (2, 1, "reflection")]
+    assert [t["reaction"] for t in trainee] == ["open_question", "directive", "reflection"]
     assert trainee[0]["intent"] == "open_question"
     assert trainee[1]["flags"][0]["rephrasing"] == "What have you thought about trying?"
 
@@ -134,3 +135,16 @@ def test_sender_ids_cannot_leave_the_reports_folder(sender, safe):
 def test_feedback_before_practice_writes_nothing(reports_dir):
     run(ActionFeedback(), make_tracker("/feedback", "feedback"))
     assert not reports_dir.exists()
+
+
+@pytest.mark.parametrize(("intent", "text", "counted"), [
+    ("affirmation", "Coming here today shows a lot.", "affirmation"),
+    ("validation", "Anybody in your shoes would feel that.", "validation"),
+    ("practice_talk", "That makes sense.", "validation"),  # no move intent: the move reader's cues
+    ("summary", "So far you've told me about school and home.", "summary"),
+])
+def test_live_nlu_intents_are_counted(intent, text, counted, reports_dir):
+    history = [*start_events(), *turn(entry(1, text), "Mm.", 3, intent=intent)]
+    run(ActionFeedback(), practice_tracker("/feedback", history=history, intent="feedback"))
+    data = json.loads(next(reports_dir.glob("*.json")).read_text(encoding="utf-8"))
+    assert data["counts"][counted] == 1
