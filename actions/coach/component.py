@@ -173,7 +173,7 @@ class DirectiveCoach:
                 if self._holds(rule, s, e, ctx) and not (
                     rule.exclude and self.exclude_matcher.overlaps(rule_id, encoded, s, e)
                 ):
-                    flags.append(self._flag(doc, rule, s, e, ctx))
+                    flags.append(self._flag(doc, toks, rule, s, e, ctx))
             flags = _resolve(flags)
         doc.user_data[FLAGS_KEY] = flags
         if flags:
@@ -235,21 +235,21 @@ class DirectiveCoach:
             mask |= FRAME_BITS[kind]
         return not (mask and ctx.framed(s, mask))
 
-    def _flag(self, doc: Doc, rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
+    def _flag(self, doc: Doc, toks: list[TokenView], rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
         action = None
         if rule.slot != "none":
             assert self.view is not None
             verbs = self.view.base_verbs
             if rule.slot == "from_start":
-                action = extract_action(doc, ctx.imperatives.get(s, s), ctx.clause_end[s], verbs)
+                action = extract_action(doc, toks, ctx.imperatives.get(s, s), ctx.clause_end[s], verbs)
             else:
                 # the action starts at the pattern's last word ("you should SEE a counsellor") or just after
                 # it ("why don't you just | block him"); a thing ("have you tried YOGA") is the last resort
                 end = ctx.clause_end[s]
                 action = (
-                    extract_action(doc, e - 1, end, verbs)
-                    or extract_action(doc, e, end, verbs)
-                    or extract_action(doc, e - 1, end, verbs, nominal=True)
+                    extract_action(doc, toks, e - 1, end, verbs)
+                    or extract_action(doc, toks, e, end, verbs)
+                    or extract_action(doc, toks, e - 1, end, verbs, nominal=True)
                 )
             e = max(e, ctx.clause_end[s])  # show the whole directive, not just its opening words
         if rule.min_questions:

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from .matching import TokenView
+
 SLOT_STOP = frozenset(
     {
         "should",
@@ -48,6 +50,7 @@ SLOT_STOP = frozenset(
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "'m", "i'm", "we", "us", "our"})
 MAX_SLOT_TOKENS = 10
+LEADING_FILLERS = ("to", "just", "really", "definitely", "maybe", "simply", "try", "and")
 DOUBLED = frozenset(
     {
         "stop",
@@ -124,12 +127,18 @@ def gerund(verb: str) -> str:
 
 
 def extract_action(
-    doc: Doc, start: int, end: int, base_verbs: frozenset[str], nominal: bool = False
+    doc: Doc,
+    toks: Sequence[TokenView],
+    start: int,
+    end: int,
+    base_verbs: frozenset[str],
+    nominal: bool = False,
 ) -> tuple[str, str] | None:
     """Read the action a directive proposes, as (base form, gerund form).
 
     Args:
         doc: The message.
+        toks: Its token views (read instead of spaCy tokens, which cost an object each).
         start: First token of the action.
         end: Token after the clause the action sits in.
         base_verbs: English verbs in base form.
@@ -138,38 +147,38 @@ def extract_action(
     Returns:
         None when there is no short, second-person action to quote back.
     """
-    toks = []
-    for i in range(start, min(end, len(doc))):
-        tok = doc[i]
-        low = tok.lower_
-        if toks and low == toks[-1].lower_:
+    taken: list[int] = []
+    for i in range(start, min(end, len(toks))):
+        low, _, _, text, alpha, punct, space = toks[i]
+        if taken and low == toks[taken[-1]][0]:
             return None  # "tell tell": nothing sensible to quote back
-        if low in SLOT_STOP or tok.is_punct or tok.is_space or (not tok.is_ascii and not tok.is_alpha):
+        if low in SLOT_STOP or punct or space or (not text.isascii() and not alpha):
             break
         if low in FIRST_PERSON:
             return None
-        toks.append(tok)
-    while toks and toks[0].lower_ in ("to", "just", "really", "definitely", "maybe", "simply", "try", "and"):
+        taken.append(i)
+    while taken and toks[taken[0]][0] in LEADING_FILLERS:
         if (
-            toks[0].lower_ == "try"
-            and len(toks) > 1
-            and toks[1].lower_ != "to"
-            and not toks[1].lower_.endswith("ing")
+            toks[taken[0]][0] == "try"
+            and len(taken) > 1
+            and toks[taken[1]][0] != "to"
+            and not toks[taken[1]][0].endswith("ing")
         ):
             break
-        toks = toks[1:]
-    if not toks or len(toks) > MAX_SLOT_TOKENS:
+        taken = taken[1:]
+    if not taken or len(taken) > MAX_SLOT_TOKENS:
         return None
-    words = [t.text if t.text == "I" else t.text.lower() if i == 0 else t.text for i, t in enumerate(toks)]
-    first = toks[0]
-    lemma = first.lemma_.lower()
-    if first.lower_.endswith("ing") and lemma in base_verbs:
+    texts = [toks[i][3] for i in taken]
+    words = [t if t == "I" else t.lower() if k == 0 else t for k, t in enumerate(texts)]
+    first_lower, first_lemma = toks[taken[0]][:2]
+    lemma = first_lemma.lower()
+    if first_lower.endswith("ing") and lemma in base_verbs:
         base = [lemma, *words[1:]]
         ing = words
-    elif first.lower_ in base_verbs or (lemma == first.lower_ and lemma in base_verbs):
+    elif first_lower in base_verbs or (lemma == first_lower and lemma in base_verbs):
         base = words
         ing = [gerund(words[0]), *words[1:]]
-    elif nominal and not first.is_stop:
+    elif nominal and not doc[taken[0]].is_stop:
         return "", _join(words)  # "have you tried yoga": a thing, usable only where a noun fits
     else:
         return None
