@@ -196,10 +196,10 @@ def build_report(turns: Any, *, session_id: str = "", scenario_id: str | None = 
 
 
 def _start_of(turns: Sequence[dict[str, Any]]) -> int:
-    """Rapport before the first turn of a live session: its first stored value minus that turn's change.
+    """Rapport before the first turn when the scenario is unknown: the default start in rapport.yml.
 
-    Live turns store rapport after the turn only; without the scenario, the start is taken as the
-    default start (1) from actions/peer/data/rapport.yml.
+    Turns store rapport after each turn only, so the start comes from the scenario when it is known
+    (``rapport_start``) and from the defaults otherwise.
     """
     from actions.peer.rapport import build_rules
 
