@@ -197,7 +197,7 @@ class DirectiveCoach:
         contexts: dict[str, list[tuple[int, int]]] = {}
         for kind, s, e in self.context_matcher(toks, encoded):
             contexts.setdefault(kind, []).append((s, e))
-        return MessageContext(doc, contexts, self.view, toks)
+        return MessageContext(doc, contexts, self.view, toks, encoded[3])
 
     def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
         # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a

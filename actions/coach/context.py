@@ -200,6 +200,7 @@ class MessageContext:
         spans: dict[str, list[tuple[int, int]]],
         lex: LexiconView,
         toks: Sequence[TokenView] | None = None,
+        lowers: list[str] | None = None,
     ) -> None:
         """Analyse the message.
 
@@ -208,11 +209,13 @@ class MessageContext:
             spans: Context matches by kind ("opener", "reflective", "tag", ...), as token (start, end).
             lex: Word lists the analysis needs.
             toks: The tokens' attributes as the matcher read them (computed when omitted).
+            lowers: Their lower-case forms, when the caller has them.
         """
         self.doc = doc
         toks = toks if toks is not None else token_views(doc)
         n = len(toks)
-        lowers = [t[0] for t in toks]
+        if lowers is None:
+            lowers = [t[0] for t in toks]
         self.sentences: list[Sentence] = []
         self.sent_of = [0] * n
         self.content_starts: set[int] = set()

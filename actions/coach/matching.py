@@ -258,10 +258,7 @@ class AnchoredMatcher:
         hits = self._hits(toks, classes, lowers, lines)
         if not hits:
             return []
-        have = 0  # the bits of the needed word lists this message holds a word of
-        word_needs = self.word_needs
-        for word in words & self.need_words:
-            have |= word_needs[word]
+        have = self._needs_met(words)
         n = len(toks)
         best: dict[tuple[str, int], int] = {}
         for i, bucket in hits:
@@ -284,6 +281,14 @@ class AnchoredMatcher:
                     if end > best.get((pattern.key, i), i):
                         best[(pattern.key, i)] = end
         return [(key, i, end) for (key, i), end in best.items()]
+
+    def _needs_met(self, words: set[str]) -> int:
+        """The bits of the needed word lists that a message holds a word of."""
+        have = 0
+        word_needs = self.word_needs
+        for word in words & self.need_words:
+            have |= word_needs[word]
+        return have
 
     def _hits(
         self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
@@ -348,8 +353,10 @@ class AnchoredMatcher:
         instead of a pass over the whole message.
         """
         text, starts = encoded[0], encoded[1]
+        have = self._needs_met(encoded[4])
+        patterns = [p for p in self.by_key.get(key, ()) if p.need_mask & have == p.need_mask]
         for pos in range(max(0, start - reach), end):
-            for pattern in self.by_key.get(key, ()):
+            for pattern in patterns:
                 m = pattern.regex.match(text, starts[pos])
                 if m is not None and bisect_left(starts, m.end()) > start:
                     return True

@@ -103,6 +103,7 @@ DOUBLED = frozenset(
 )
 NO_ELISION = frozenset({"be", "see", "flee", "agree", "free", "knee", "dye", "eye", "hoe", "toe", "canoe"})
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+CLITIC = re.compile(r" (n't|'s|'re|'ll|'ve|'d)\b")
 
 
 @lru_cache(maxsize=1024)
@@ -187,7 +188,7 @@ def extract_action(
 
 def _join(words: Sequence[str]) -> str:
     text = " ".join(words)
-    return re.sub(r" (n't|'s|'re|'ll|'ve|'d)\b", r"\1", text)
+    return CLITIC.sub(r"\1", text)
 
 
 def fill(templates: Sequence[str], action: tuple[str, str] | None, limit: int = 3) -> list[str]:
