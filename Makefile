@@ -139,7 +139,10 @@ e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, ra
 evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-validation; debrief score validity
 	@rc=0; SHARED=$(SHARED) scripts/evaluate || rc=$$?; \
 	  echo; echo "=== Debrief score on the contrast transcripts (tests/report/data/contrast_sessions.jsonl)"; \
-	  $(APY) scripts/evaluate_report.py || rc=1; exit $$rc
+	  $(APY) scripts/evaluate_report.py || rc=1; \
+	  if [ -f tests/report/data/blind_sessions.jsonl ]; then \
+	    echo; echo "=== Debrief score on the trainer's blind, rated transcripts (tests/report/data/blind_sessions.jsonl)"; \
+	    $(APY) scripts/evaluate_report.py tests/report/data/blind_sessions.jsonl || rc=1; fi; exit $$rc
 
 bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
 	$(APY) scripts/bench_coach.py

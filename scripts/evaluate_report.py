@@ -2,8 +2,9 @@
 
     .venv-actions/bin/python scripts/evaluate_report.py [FILE]
 
-FILE (default tests/report/data/contrast_sessions.jsonl) holds sessions labelled "good", "mixed" or
-"poor" listening. Prints each session's score and the figures behind it, the means per label, whether
+FILE (default tests/report/data/contrast_sessions.jsonl) holds sessions labelled ("label" or "kind")
+"good", "mixed" or "poor" listening, optionally with a trainer's 1-5 "rating" (then the rank correlation
+is printed too). Prints each session's score and the figures behind it, the means per label, whether
 every good session scores above every poor one (and the gap), and the CLI's speed in turns per minute.
 Exits 1 when good does not beat poor or the mixed mean is not between the two.
 """
@@ -27,16 +28,36 @@ DEFAULT = ROOT / "tests" / "report" / "data" / "contrast_sessions.jsonl"
 LABELS = ("good", "mixed", "poor")
 
 
+def _ranks(values: tuple[float, ...]) -> list[float]:
+    """Ranks with ties averaged (for Spearman's correlation)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
 def main(argv: list[str]) -> int:
     """Entry point."""
     path = Path(argv[0]) if argv else DEFAULT
     sessions = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     scores: dict[str, list[int]] = {label: [] for label in LABELS}
+    rated: list[tuple[float, int]] = []
     print(f"{'session':<36} {'label':<6} {'score':>5}  {'R:Q':>5} {'%open':>5} {'flagged':>7} {'talk%':>5}")
     for session in sessions:
         report = build_report(session["turns"], session_id=session["id"], scenario_id=session.get("scenario"),
                               include_turns=False)
-        scores.setdefault(session.get("label", "?"), []).append(report["score"])
+        label = session.get("label") or session.get("kind") or "?"
+        session["label"] = label
+        scores.setdefault(label, []).append(report["score"])
+        if isinstance(session.get("rating"), (int, float)):
+            rated.append((float(session["rating"]), report["score"]))
         rq = report["rq_ratio"]["value"]
         rq_text = "-" if rq is None else f"{rq:.1f}"
         open_text = "-" if report["percent_open"] is None else report["percent_open"]
@@ -52,6 +73,12 @@ def main(argv: list[str]) -> int:
     print(f"every good session above every poor one: {'yes' if separated else 'NO'} "
           f"(lowest good {min(scores['good'])}, highest poor {max(scores['poor'])}, gap {gap})")
     print(f"mixed mean between poor and good: {'yes' if ordered else 'NO'}")
+    if len(rated) >= 3:
+        ratings = _ranks(tuple(r for r, _ in rated))
+        by_score = _ranks(tuple(float(s) for _, s in rated))
+        rho = statistics.correlation(ratings, by_score)
+        print(f"rank correlation (Spearman) of the score with the trainer's 1-5 ratings: {rho:.2f} "
+              f"(n={len(rated)})")
     # Speed: the whole file many times over through the JSONL command's own loop.
     text = path.read_text(encoding="utf-8") * 20
     out = io.StringIO()
