@@ -71,18 +71,20 @@ class CoachLemmatizer:
         cache = self.cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        views = []
-        lines = []
-        classes = []
+        views: list[TokenView] = []
+        lines: list[str] = []
+        classes: list[str] = []
+        # bound once: this loop runs for every token of every message
+        add_view, add_line, add_classes, lookup = views.append, lines.append, classes.append, cache.get
         for tok in doc:
             key = (tok.orth, tok.norm)
-            hit = cache.get(key)
+            hit = lookup(key)
             if hit is None:
                 hit = cache[key] = self._analyse(tok)
             tok.lemma = hit[0]
-            views.append(hit[1])
-            lines.append(hit[2])
-            classes.append(hit[3])
+            add_view(hit[1])
+            add_line(hit[2])
+            add_classes(hit[3])
         doc.user_data[VIEWS_KEY] = views
         doc.user_data[LINES_KEY] = (self.lexicon.encoding, lines, classes)
         return doc

@@ -42,7 +42,6 @@ MAX_FOLLOW = 400
 NORM_FORMS = {"not": ("not", "n't", "nt")}
 CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 CACHE_LIMIT = 200_000
-_UNSEEN = object()
 
 
 def _index_then_token(hit: tuple[int, int, Any]) -> tuple[int, int]:
@@ -155,15 +154,16 @@ class CompiledPattern:
 
 
 # where patterns can start at a token: by its first word, by word pair (second word -> patterns), and by the
-# other indexes (index rank, patterns); None when nowhere
+# other indexes (index rank, patterns); empty when nowhere
 Anchors = (
     tuple[
         list[CompiledPattern] | None,
         dict[str, list[CompiledPattern]] | None,
         tuple[tuple[int, list[CompiledPattern]], ...],
     ]
-    | None
+    | tuple[()]
 )
+NOWHERE: Anchors = ()
 
 
 class AnchoredMatcher:
@@ -307,11 +307,12 @@ class AnchoredMatcher:
         pair_hits: list[tuple[int, list[CompiledPattern]]] = []
         others: list[tuple[int, int, list[CompiledPattern]]] = []
         last = len(lines) - 1
+        known = anchors.get  # bound once: this loop runs for every token of every message
         for i, line in enumerate(lines):
-            found = anchors.get(line, _UNSEEN)
-            if found is _UNSEEN:
-                found = self._anchors_at(toks[i], classes[i], line)
+            found = known(line)
             if found is None:
+                found = self._anchors_at(toks[i], classes[i], line)
+            if not found:
                 continue
             first, following, rest = found
             if first is not None:
@@ -340,7 +341,7 @@ class AnchoredMatcher:
         if self.anywhere:
             rest.append((rank, self.anywhere))
         lower = view[0]
-        found: Anchors = None
+        found: Anchors = NOWHERE
         if lower in lower_index or lower in self.pairs or rest:
             found = (lower_index.get(lower), self.pairs.get(lower), tuple(rest))
         # a token whose fields were cleaned for the encoding shares its line with others: not cached
