@@ -188,7 +188,7 @@ def extract_action(
 
 def _join(words: Sequence[str]) -> str:
     text = " ".join(words)
-    return CLITIC.sub(r"\1", text)
+    return CLITIC.sub(r"\1", text) if "'" in text else text  # every clitic has an apostrophe
 
 
 def fill(templates: Sequence[str], action: tuple[str, str] | None, limit: int = 3) -> list[str]:
