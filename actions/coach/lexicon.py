@@ -7,11 +7,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.lookups import Table, load_lookups
 
 from .matching import Encoding, WordList
-from .rules import DATA_DIR, RuleError
+from .rules import DATA_DIR, RuleError, read_yaml
 
 MODALS = frozenset(
     {"must", "can", "will", "may", "might", "shall", "should", "would", "could", "ought", "dare"}
@@ -75,7 +74,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         ``not_imperative`` list) added to its words.
     """
     path = path or DATA_DIR / "lexicon.yml"
-    data = srsly.read_yaml(path)
+    data = read_yaml(path)
     lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
     words = {name: frozenset(str(w).lower() for w in ws) for name, ws in data.get("words", {}).items()}
     verbs = frozenset(v for v in lookups.get_table("lemma_index")["verb"] if "_" not in v)
