@@ -125,6 +125,7 @@ class DirectiveCoach:
         self.context_matcher = AnchoredMatcher(self.encoding)
         self.exclude_matcher = AnchoredMatcher(self.encoding)
         self.rules: dict[str, Rule] = {}
+        self.blocked_masks: dict[str, int] = {}  # rule id -> the frames that keep it from firing
         self.categories: dict[str, Category] = {}
         self.lexicon: Lexicon | None = None
         self.view: LexiconView | None = None
@@ -138,6 +139,7 @@ class DirectiveCoach:
         self.lexicon = lexicon or load_lexicon(base / "lexicon.yml" if base else None)
         rules = load_rules(base / "rules" if base else None, self.categories)
         self.rules = {r.id: r for r in rules}
+        self.blocked_masks = {r.id: self._blocked_mask(r) for r in rules}
         lex = self.lexicon
         self.view = LexiconView(
             lex.words.get("openers", frozenset()),
@@ -229,13 +231,17 @@ class DirectiveCoach:
                 return False
         elif not _position_ok(rule.position, s, sent.content, ctx.content_starts):
             return False
+        mask = self.blocked_masks[rule.id]
+        return not (mask and ctx.framed(s, mask))
+
+    def _blocked_mask(self, rule: Rule) -> int:
         blocked = (
             rule.blocked_by if rule.blocked_by is not None else self.categories[rule.category].blocked_by
         )
         mask = 0
         for kind in blocked:
             mask |= FRAME_BITS[kind]
-        return not (mask and ctx.framed(s, mask))
+        return mask
 
     def _flag(self, doc: Doc, toks: list[TokenView], rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
         action = None
