@@ -223,9 +223,10 @@ class MessageContext:
         self.frame_mask = [0] * n
         self.clause_end = [n] * n
         # every token of an invitation counts: "no pressure" is skipped to "pressure" like any opener
-        self.invitations = {
-            i for kind in ("invitation", "farewell") for s, e in spans.get(kind, ()) for i in range(s, e)
-        }
+        self.invitations: set[int] = set()
+        for kind in ("invitation", "farewell"):
+            for s, e in spans.get(kind, ()):
+                self.invitations.update(range(s, e))
         for s, _ in spans.get("invite_tail", ()):
             b = s
             while b > 0 and not _is_terminal(toks[b - 1][3]):
@@ -240,8 +241,13 @@ class MessageContext:
             body_end = end
             while body_end > begin and _is_terminal(toks[body_end - 1][3]):
                 body_end -= 1
-            ends_q = any("?" in toks[i][3] for i in range(body_end, end))
-            tag = any(s >= begin and body_end <= e <= end for s, e in tag_spans) and body_end - begin > 3
+            # (the cheap tests first: most sentences have one closing mark and no tag)
+            ends_q = body_end < end and any("?" in toks[i][3] for i in range(body_end, end))
+            tag = (
+                bool(tag_spans)
+                and any(s >= begin and body_end <= e <= end for s, e in tag_spans)
+                and body_end - begin > 3
+            )
             self.sent_of[begin:end] = [len(self.sentences)] * (end - begin)
             clauses = _clauses(lowers, begin, body_end)
             content0 = body_end
