@@ -8,6 +8,10 @@
 ``{"id", "score", ...metrics}``; a line that cannot be read gets ``{"id", "error"}`` and the run goes on.
 Progress goes to stderr on long inputs. ``--html FILE`` renders one session (same shape; ``-`` reads
 stdin) as a self-contained HTML page on stdout (or ``--out``).
+
+Trainee turns are read as the live assistant reads them: by the coach, and by the trained NLU model
+(``models/practice.tar.gz``, run in Rasa's environment by ``scripts/nlu_parse.py``). ``--nlu MODEL`` names
+another model; ``--no-nlu`` (or a missing model, said on stderr) reads moves from the coach's cues alone.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import IO, Any
+
+from actions.report.nlu import NluClient, NluUnavailable
 
 #: Progress is reported every this many sessions (and at the end) when there are at least this many.
 PROGRESS_EVERY = 200
@@ -29,7 +36,8 @@ def _session(line: str) -> dict[str, Any]:
     return data
 
 
-def run_jsonl(inp: IO[str], out: IO[str], err: IO[str], *, progress: bool = True) -> int:
+def run_jsonl(inp: IO[str], out: IO[str], err: IO[str], *, progress: bool = True,
+              nlu: NluClient | None = None) -> int:
     """Summarise every session in ``inp``; returns the number of lines that could not be read."""
     from actions.report.core import build_report
 
@@ -43,7 +51,8 @@ def run_jsonl(inp: IO[str], out: IO[str], err: IO[str], *, progress: bool = True
         try:
             data = _session(line)
             session_id = data.get("id")
-            report = build_report(data["turns"], session_id=str(session_id if session_id is not None else ""),
+            turns_in = nlu.annotate(data["turns"]) if nlu else data["turns"]
+            report = build_report(turns_in, session_id=str(session_id if session_id is not None else ""),
                                   scenario_id=data.get("scenario"), include_turns=False)
             report["id"] = session_id
             turns += report["turns"]["trainee"] + report["turns"]["peer"]
@@ -72,10 +81,29 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--html", metavar="FILE", help="render one session (JSON; '-' for stdin) as HTML")
     parser.add_argument("--out", metavar="FILE", help="write the HTML here instead of stdout")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--nlu", metavar="MODEL", help="the trained model to read moves with")
+    parser.add_argument("--no-nlu", action="store_true", help="read moves from the coach's cues only")
     args = parser.parse_args(argv)
-    if args.jsonl:
-        failed = run_jsonl(sys.stdin, sys.stdout, sys.stderr, progress=not args.quiet)
-        return 1 if failed else 0
+    nlu = None if args.no_nlu else _start_nlu(args.nlu)
+    try:
+        if args.jsonl:
+            failed = run_jsonl(sys.stdin, sys.stdout, sys.stderr, progress=not args.quiet, nlu=nlu)
+            return 1 if failed else 0
+        return _html(args, nlu)
+    finally:
+        if nlu is not None:
+            nlu.close()
+
+
+def _start_nlu(model: str | None) -> NluClient | None:
+    try:
+        return NluClient.for_model(Path(model)) if model else NluClient.for_model()
+    except NluUnavailable as error:
+        print(f"note: {error}; reading moves from the coach's cues only", file=sys.stderr)
+        return None
+
+
+def _html(args: argparse.Namespace, nlu: NluClient | None) -> int:
     from actions.report.core import build_report
     from actions.report.html import render_html
 
@@ -88,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(text)
         if isinstance(data, list):
             data = {"turns": data}
-        report = build_report(data["turns"], session_id=str(data.get("id") or ""),
+        turns_in = nlu.annotate(data["turns"]) if nlu else data["turns"]
+        report = build_report(turns_in, session_id=str(data.get("id") or ""),
                               scenario_id=data.get("scenario"))
     except (OSError, ValueError, TypeError, KeyError) as exc:
         print(f"error: {args.html}: {exc}", file=sys.stderr)

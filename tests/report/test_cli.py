@@ -50,13 +50,13 @@ def test_html_from_a_file(tmp_path):
     src = tmp_path / "s.json"
     src.write_text(json.dumps(SESSION), encoding="utf-8")
     dest = tmp_path / "r.html"
-    assert main(["--html", str(src), "--out", str(dest)]) == 0
+    assert main(["--html", str(src), "--out", str(dest), "--no-nlu"]) == 0
     assert dest.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["--html", str(tmp_path / "missing.json")]) == 2
+    assert main(["--html", str(tmp_path / "missing.json"), "--no-nlu"]) == 2
 
 
 def test_module_runs_as_a_command():
-    done = subprocess.run([sys.executable, "-m", "actions.report", "--jsonl"],
+    done = subprocess.run([sys.executable, "-m", "actions.report", "--jsonl", "--no-nlu"],
                           input=json.dumps(SESSION) + "\n", capture_output=True, text=True, cwd=ROOT,
                           timeout=120, check=True)
     assert json.loads(done.stdout)["id"] == "a"
