@@ -23,24 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from actions.report.__main__ import run_jsonl  # noqa: E402
 from actions.report.core import build_report  # noqa: E402
+from actions.report.stats import spearman  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "report" / "data" / "contrast_sessions.jsonl"
 LABELS = ("good", "mixed", "poor")
-
-
-def _ranks(values: tuple[float, ...]) -> list[float]:
-    """Ranks with ties averaged (for Spearman's correlation)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
 
 
 def main(argv: list[str]) -> int:
@@ -74,9 +60,7 @@ def main(argv: list[str]) -> int:
           f"(lowest good {min(scores['good'])}, highest poor {max(scores['poor'])}, gap {gap})")
     print(f"mixed mean between poor and good: {'yes' if ordered else 'NO'}")
     if len(rated) >= 3:
-        ratings = _ranks(tuple(r for r, _ in rated))
-        by_score = _ranks(tuple(float(s) for _, s in rated))
-        rho = statistics.correlation(ratings, by_score)
+        rho = spearman([r for r, _ in rated], [float(s) for _, s in rated])
         print(f"rank correlation (Spearman) of the score with the trainer's 1-5 ratings: {rho:.2f} "
               f"(n={len(rated)})")
     # Speed: the whole file many times over through the JSONL command's own loop.
