@@ -118,6 +118,25 @@ def applied_session_events(tracker: Tracker) -> list[dict[str, Any]]:
     return applied
 
 
+def _values_since_reset(tracker: Tracker, slot: str, kind: type) -> list[Any]:
+    """The values a per-turn slot was set to since the record last started afresh.
+
+    A value of another type (None, for a new scenario) or a reset of all slots starts it afresh; so does
+    ``/restart``, since the events before it no longer apply.
+    """
+    values: list[Any] = []
+    for event in applied_session_events(tracker):
+        if event.get("event") == "reset_slots":
+            values = []
+        elif event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+            if isinstance(value, kind):
+                values.append(value)
+            else:
+                values = []
+    return values
+
+
 def coach_log(tracker: Tracker) -> list[dict[str, Any]]:
     """The coach log of this conversation, rebuilt from the per-turn ``coach_turn`` slot events.
 
@@ -130,17 +149,7 @@ def coach_log(tracker: Tracker) -> list[dict[str, Any]]:
     Returns:
         One entry per practice turn, oldest first (copies; empty when there are none).
     """
-    log: list[dict[str, Any]] = []
-    for event in applied_session_events(tracker):
-        if event.get("event") == "reset_slots":
-            log = []
-        elif event.get("event") == "slot" and event.get("name") == COACH_TURN:
-            value = event.get("value")
-            if isinstance(value, dict):
-                log.append(dict(value))
-            else:
-                log = []
-    return log
+    return [dict(value) for value in _values_since_reset(tracker, COACH_TURN, dict)]
 
 
 def used_lines(tracker: Tracker) -> list[str]:
@@ -155,17 +164,7 @@ def used_lines(tracker: Tracker) -> list[str]:
     Returns:
         The keys, oldest first.
     """
-    used: list[str] = []
-    for event in applied_session_events(tracker):
-        if event.get("event") == "reset_slots":
-            used = []
-        elif event.get("event") == "slot" and event.get("name") == PEER_USED_LINES:
-            value = event.get("value")
-            if isinstance(value, list):
-                used.extend(str(v) for v in value)
-            else:
-                used = []
-    return used
+    return [str(key) for keys in _values_since_reset(tracker, PEER_USED_LINES, list) for key in keys]
 
 
 def peer_state(tracker: Tracker) -> dict[str, Any]:
