@@ -147,6 +147,9 @@ evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-
 bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
 	$(APY) scripts/bench_coach.py
 
+# The web chat (mk/web.mk) and the production profile (mk/cluster.mk) have their own files.
+include $(sort $(wildcard mk/*.mk))
+
 # ---------------------------------------------------------------------------------------------------------
 # Privacy
 # ---------------------------------------------------------------------------------------------------------
