@@ -138,4 +138,21 @@ def coach_turn(
     if mode == "quiet":
         entry["held"] = True
         return CoachTurn(entry=entry)
-    return CoachTurn(entry=entry, note=note, payload={"coach": analysis} if flagged else None)
+    return CoachTurn(entry=entry, note=note, payload=coach_payload(text, analysis, note, flagged))
+
+
+def coach_payload(text: str, analysis: dict[str, Any], note: str, flagged: bool) -> dict[str, Any]:
+    """The custom payload web clients render as the coach's card.
+
+    Args:
+        text: The trainee's message.
+        analysis: ``analyze(text)``.
+        note: The note as plain text (what the shell shows).
+        flagged: Whether the note is about flagged language (else it is praise).
+
+    Returns:
+        ``{"coach": {...}}``: the analysis (``text``, ``directive``, ``flags``) plus ``note`` and ``kind``
+        ("flag" or "praise"); praise carries no flags.
+    """
+    base = analysis if flagged else {"text": text, "directive": False, "flags": []}
+    return {"coach": {**base, "note": note, "kind": "flag" if flagged else "praise"}}

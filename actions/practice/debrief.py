@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 #: action server's working directory, which is the project root under `make practice` / `make actions`).
 REPORTS_ENV = "PRACTICE_REPORTS_DIR"
 DEFAULT_REPORTS_DIR = "reports"
+#: Environment variable naming where the web chat's server publishes the reports folder (default
+#: ``/reports/``: `make web` and the production profile's nginx both serve it there).
+REPORTS_URL_ENV = "PRACTICE_REPORTS_URL"
+DEFAULT_REPORTS_URL = "/reports/"
 #: The hint the peer's goodbye line carries; not part of what the peer said.
 _END_HINT = "\n\n(When you're ready"
 
@@ -52,6 +56,22 @@ def report_paths(sender_id: str, when: datetime | None = None) -> tuple[Path, Pa
     day = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d")
     base = reports_dir() / f"{day}-{safe_sender(sender_id)}"
     return base.with_suffix(".html"), base.with_suffix(".json")
+
+
+def report_link(html_path: Path, channel: str | None) -> str:
+    """How the debrief points at the HTML report: a link in the web chat, the file's path elsewhere.
+
+    Args:
+        html_path: Where the report was written.
+        channel: The trainee's input channel (``socketio`` is the web chat).
+
+    Returns:
+        A markdown link to ``$PRACTICE_REPORTS_URL/<file name>`` in the web chat, else the path.
+    """
+    if channel != state.SOCKETIO_CHANNEL:
+        return str(html_path)
+    base = os.environ.get(REPORTS_URL_ENV) or DEFAULT_REPORTS_URL
+    return f"[open it in a new tab]({base.rstrip('/')}/{html_path.name})"
 
 
 def session_turns(tracker: Tracker, peer_name: str | None) -> list[dict[str, Any]]:
@@ -172,7 +192,8 @@ def debrief(tracker: Tracker, scenario_id: str | None, peer_name: str | None) ->
         return result
     try:
         result.html_path, result.json_path = save(report, tracker.sender_id or "unknown")
-        result.text += f"\n- Full report (figures, rapport chart, transcript): {result.html_path}"
+        result.text += "\n- Full report (figures, rapport chart, transcript): " + report_link(
+            result.html_path, tracker.get_latest_input_channel())
     except OSError:
         logger.exception("Could not write the report for %s", tracker.sender_id)
     return result

@@ -51,7 +51,10 @@ def coach_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[st
     )
     if turn.note:
         json_message = state.custom_payload(tracker, turn.payload) if turn.payload else None
-        if json_message:
+        if json_message and tracker.get_latest_input_channel() == state.SOCKETIO_CHANNEL:
+            # The web chat renders the payload as the coach's card; the text again would show it twice.
+            dispatcher.utter_message(json_message=json_message)
+        elif json_message:
             dispatcher.utter_message(text=turn.note, json_message=json_message)
         else:
             dispatcher.utter_message(text=turn.note)

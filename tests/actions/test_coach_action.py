@@ -19,7 +19,9 @@ def test_flagged_message_gets_a_note_a_payload_and_a_log_entry():
     payload = messages[0]["custom"]
     assert payload["coach"]["directive"] is True
     assert payload["coach"]["flags"][0]["category"] == "advising"
-    assert set(payload["coach"]) == {"text", "directive", "flags"}
+    assert set(payload["coach"]) == {"text", "directive", "flags", "note", "kind"}
+    assert payload["coach"]["note"] == messages[0]["text"]
+    assert payload["coach"]["kind"] == "flag"
 
     assert len(coach_entries(events)) == 1
     entry = slot_events(events)["coach_turn"]
@@ -43,9 +45,12 @@ def test_shell_gets_the_text_note_without_raw_json():
 def test_socketio_gets_the_payload_in_the_shape_rasa_can_emit():
     messages, _ = run(ActionCoach(), practice_tracker("You should tell a teacher.", channel="socketio"))
 
-    assert messages[0]["text"].startswith("Coach:")
+    assert len(messages) == 1
+    assert not messages[0].get("text"), "the web chat renders the card; the text too would show it twice"
     assert set(messages[0]["custom"]) == {"data"}
-    assert messages[0]["custom"]["data"]["coach"]["flags"][0]["category"] == "advising"
+    coach_card = messages[0]["custom"]["data"]["coach"]
+    assert coach_card["flags"][0]["category"] == "advising"
+    assert coach_card["note"].startswith("Coach:")
 
 
 def test_clean_message_gets_no_note_but_is_logged():
@@ -94,7 +99,7 @@ def test_first_open_question_is_praised_then_only_occasionally():
         if messages:
             assert messages[0]["text"].startswith("Coach:")
             assert "Sam" in messages[0]["text"]
-            assert not messages[0].get("custom")
+            assert messages[0]["custom"]["coach"]["kind"] == "praise"
             praised.append(i)
     assert praised == [1, PRAISE_EVERY, 2 * PRAISE_EVERY]
     assert [e["note"] for e in state.coach_log(tracker)].count("praise") == 3
@@ -173,3 +178,16 @@ def test_a_failing_coach_says_so_only_once_per_conversation(monkeypatch):
     assert messages == []
     assert [e["turn"] for e in coach_entries(events)] == [2]
     assert [e["turn"] for e in state.coach_log(apply(tracker, events, "ok"))] == [1, 2]
+
+
+def test_praise_reaches_the_web_chat_as_a_coach_card_and_the_shell_as_text():
+    question = "What has this week been like for you?"
+    web, _ = run(ActionCoach(), practice_tracker(question, channel="socketio"))
+    shell, _ = run(ActionCoach(), practice_tracker(question, channel="cmdline"))
+
+    assert len(web) == 1 and not web[0].get("text")
+    card = web[0]["custom"]["data"]["coach"]
+    assert card["kind"] == "praise"
+    assert card["flags"] == [] and card["directive"] is False
+    assert card["note"] == shell[0]["text"]
+    assert not shell[0].get("custom")

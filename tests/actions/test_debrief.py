@@ -148,3 +148,17 @@ def test_live_nlu_intents_are_counted(intent, text, counted, reports_dir):
     run(ActionFeedback(), practice_tracker("/feedback", history=history, intent="feedback"))
     data = json.loads(next(reports_dir.glob("*.json")).read_text(encoding="utf-8"))
     assert data["counts"][counted] == 1
+
+
+@pytest.mark.parametrize(("base", "prefix"), [(None, "/reports/"),
+                                              ("https://practice.example.org/r", "https://practice.example.org/r/")])
+def test_web_chat_debrief_links_to_the_report(reports_dir, monkeypatch, base, prefix):
+    if base:
+        monkeypatch.setenv("PRACTICE_REPORTS_URL", base)
+    tracker = practice_tracker("/feedback", history=HISTORY, intent="feedback", sender="a1b2",
+                               channel="socketio")
+    messages, _ = run(ActionFeedback(), tracker)
+
+    html_path, _ = report_paths("a1b2")
+    assert f"[open it in a new tab]({prefix}{html_path.name})" in messages[-1]["text"]
+    assert str(reports_dir) not in messages[-1]["text"], "no server paths in the web chat"

@@ -50,13 +50,13 @@ def test_praise_never_comes_two_turns_running():
     assert praise_move(["reflection"], quiet_after) == ("reflection", True)
 
 
-def test_coach_turn_payload_only_for_flags():
+def test_coach_turn_payload_carries_the_analysis_and_the_note():
     analysis = {"text": "x", "directive": True,
                 "flags": [{"category": "advising", "start": 0, "end": 1, "text": "x", "explanation": "e",
                            "rephrasings": ["r1", "r2"]}]}
     turn = coach_turn("x", analysis, [], [], mode="live", peer_name="Sam", rendered_note="Coach: n")
     assert turn.note == "Coach: n"
-    assert turn.payload == {"coach": analysis}
+    assert turn.payload == {"coach": {**analysis, "note": "Coach: n", "kind": "flag"}}
     assert turn.entry["flags"][0]["rephrasing"] == "r1"
     assert "explanation" not in turn.entry["flags"][0]
 
