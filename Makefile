@@ -155,9 +155,12 @@ include $(sort $(wildcard mk/*.mk))
 # ---------------------------------------------------------------------------------------------------------
 
 # Reports go to $(PRACTICE_REPORTS_DIR) (default reports/); the tracker store is what endpoints.yml says.
-forget: $(RASA_STAMP) ## Delete one trainee's tracker data and reports: make forget SENDER=<id>
+# ENDPOINTS names the tracker store's config: endpoints.yml (make practice), .run/web/endpoints.yml (make web)
+# or deploy/endpoints.cluster.yml (production profile; its ${VARS} come from the environment).
+ENDPOINTS ?= endpoints.yml
+forget: $(RASA_STAMP) ## Delete one trainee's tracker data and reports: make forget SENDER=<id> [ENDPOINTS=...]
 	@[ -n "$(SENDER)" ] || { echo "Usage: make forget SENDER=<sender id>" >&2; exit 2; }
-	$(VENV)/bin/python scripts/forget.py "$(SENDER)" --endpoints endpoints.yml
+	$(VENV)/bin/python scripts/forget.py "$(SENDER)" --endpoints $(ENDPOINTS)
 
 # ---------------------------------------------------------------------------------------------------------
 
