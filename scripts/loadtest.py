@@ -35,9 +35,10 @@ import json
 import math
 import os
 import random
-import re
 import shlex
+import signal
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -263,6 +264,7 @@ class Settings:
         connect_timeout: Seconds to keep trying to (re)connect before giving up on the message.
         transports: Engine.IO transports (None: polling first, then upgrade to websocket, as browsers do).
         grace: Seconds to keep listening after the last reply, for late or repeated replies.
+        replicas: Replica names by upstream address ("127.0.0.1:55005" -> "rasa-1"), when known.
     """
 
     url: str
@@ -272,6 +274,11 @@ class Settings:
     connect_timeout: float = 90.0
     transports: list[str] | None = None
     grace: float = 1.5
+    replicas: dict[str, str] = field(default_factory=dict)
+
+    def replica_names(self, address: str) -> str:
+        """The replica's name for an upstream address (the address itself when unknown)."""
+        return self.replicas.get(address, address)
 
 
 class Progress:
@@ -334,16 +341,26 @@ class Trainee:
     # -- connection ------------------------------------------------------------------------------------
 
     async def route(self) -> None:
-        """GET ``/`` with the cookie held so far; keep any new cookie nginx sets and note the replica."""
-        headers = {"Cookie": f"{ROUTE_COOKIE}={self.cookie}"} if self.cookie else {}
-        async with self.http.get(self.settings.url + "/", headers=headers, allow_redirects=False) as reply:
-            await reply.read()
-            for raw in reply.headers.getall("Set-Cookie", []):
-                jar: SimpleCookie = SimpleCookie()
-                jar.load(raw)
-                if ROUTE_COOKIE in jar:
-                    self.cookie = jar[ROUTE_COOKIE].value
-            label = reply.headers.get(REPLICA_HEADER) or self.cookie
+        """GET ``/`` as the page does, keeping the sticky cookie nginx sets; then note the cookie's replica.
+
+        nginx sets the route cookie on the page and names the replica that answered (``X-Practice-Replica``)
+        on the proxied locations only, so the replica is read from ``GET /webhooks/rest/`` (the REST
+        channel's health route, no side effects) with the same cookie: the same upstream, hashed on the same
+        cookie, as the Socket.IO requests that follow.
+        """
+        for path in ("/", "/webhooks/rest/"):
+            headers = {"Cookie": f"{ROUTE_COOKIE}={self.cookie}"} if self.cookie else {}
+            url = self.settings.url + path
+            async with self.http.get(url, headers=headers, allow_redirects=False) as reply:
+                await reply.read()
+                for raw in reply.headers.getall("Set-Cookie", []):
+                    jar: SimpleCookie = SimpleCookie()
+                    jar.load(raw)
+                    if ROUTE_COOKIE in jar:
+                        self.cookie = jar[ROUTE_COOKIE].value
+                answered = reply.headers.get(REPLICA_HEADER)
+        # $upstream_addr lists every upstream tried ("a, b" after a failover): the last one answered.
+        label = self.settings.replica_names(answered.split(",")[-1].strip()) if answered else None
         if label:
             if self.result.replica is None:
                 self.result.replica = label
@@ -544,11 +561,58 @@ class Disruption:
 
 
 def cluster_commands(signal: str, replica: int) -> tuple[list[str], list[str]]:
-    """The ``scripts/cluster`` commands that stop (with SIGTERM or SIGKILL) and start a Rasa replica."""
+    """The commands that stop a Rasa replica (SIGTERM or SIGKILL) and start it again.
+
+    SIGTERM: ``scripts/cluster stop-replica N`` (TERM to the replica's process group; KILL after 20 s if it
+    lingers). SIGKILL: this script's ``kill-replica`` (KILL to the process group ``scripts/cluster``
+    recorded), then ``stop-replica`` to clear the pid file. Either way ``start-replica N`` brings it back and
+    waits until it is healthy.
+    """
     stop = [str(CLUSTER), "stop-replica", str(replica)]
     if signal == "kill":
-        stop.append("--kill")
+        stop = [sys.executable, str(Path(__file__).resolve()), "kill-replica", str(replica)]
     return stop, [str(CLUSTER), "start-replica", str(replica)]
+
+
+def kill_replica(replica: int) -> int:
+    """SIGKILL Rasa replica N's process group, as ``scripts/cluster`` recorded it; 0 when it was killed.
+
+    The pid is checked against the process's command line (``rasa_run.py``) so a stale pid file can never
+    kill anything else. ``stop-replica`` is run afterwards to clear the pid file, as after any stop.
+    """
+    pid_file = run_dir() / "pids" / f"rasa-{replica}.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, ValueError) as error:
+        print(f"rasa-{replica} is not running ({error})")
+        return 1
+    if "rasa_run.py" not in command:
+        print(f"pid {pid} in {pid_file} is not a Rasa replica: {command[:120]}")
+        return 1
+    os.killpg(pid, signal.SIGKILL)
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists() or "(Z)" in _proc_state(pid):
+            break
+        time.sleep(0.05)
+    print(f"killed rasa-{replica} (pid {pid}) with SIGKILL")
+    cleanup = subprocess.run([str(CLUSTER), "stop-replica", str(replica)], cwd=ROOT, capture_output=True,
+                             text=True, check=False)
+    print(cleanup.stdout.strip())
+    return cleanup.returncode
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:3]
+    except OSError:
+        return "(Z)"
+
+
+def run_dir() -> Path:
+    """The cluster's run folder ($CLUSTER_RUN_DIR, as scripts/cluster reads it)."""
+    path = Path(os.environ.get("CLUSTER_RUN_DIR") or RUN_DIR)
+    return path if path.is_absolute() else ROOT / path
 
 
 async def _run_command(command: list[str], started: float) -> dict[str, Any]:
@@ -731,24 +795,38 @@ def fetch_events_db(dsn: str, sessions: Sequence[str]) -> dict[str, list[dict[st
     return found
 
 
-def cluster_dsn() -> str | None:
-    """The PostgreSQL DSN of the running cluster: $PRACTICE_PG_DSN, else what scripts/cluster wrote."""
+def cluster_env() -> dict[str, str]:
+    """The cluster's settings as ``scripts/cluster env`` prints them (empty when there is no cluster)."""
+    if not CLUSTER.exists():
+        return {}
+    done = subprocess.run([str(CLUSTER), "env"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {}
+    values = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("export ") and "=" in line:
+            parts = shlex.split(line[len("export "):])
+            if parts and "=" in parts[0]:
+                key, value = parts[0].split("=", 1)
+                values[key] = value
+    return values
+
+
+def cluster_dsn(env: dict[str, str]) -> str | None:
+    """The tracker store's PostgreSQL DSN: $PRACTICE_PG_DSN, else the cluster's settings."""
     if os.environ.get("PRACTICE_PG_DSN"):
         return os.environ["PRACTICE_PG_DSN"]
-    for name in ("postgres.dsn", "pg.dsn", "dsn"):
-        path = RUN_DIR / name
-        if path.exists():
-            return path.read_text().strip()
-    env = RUN_DIR / "cluster.env"
-    if env.exists():
-        values = dict(re.findall(r"^(?:export\s+)?(\w+)=['\"]?([^'\"\n]*)", env.read_text(), re.MULTILINE))
-        if values.get("PG_DSN"):
-            return values["PG_DSN"]
-        if values.get("PG_PORT"):
-            return (f"host={values.get('PG_HOST', '127.0.0.1')} port={values['PG_PORT']} "
-                    f"dbname={values.get('PG_DB', 'rasa')} user={values.get('PG_USER', 'rasa')} "
-                    f"password={values.get('PG_PASSWORD', '')}")
-    return None
+    if not env.get("CLUSTER_PG_PORT"):
+        return None
+    return " ".join(f"{key}={shlex.quote(env.get(name, ''))}" for key, name in (
+        ("host", "CLUSTER_PG_HOST"), ("port", "CLUSTER_PG_PORT"), ("dbname", "CLUSTER_PG_DB"),
+        ("user", "CLUSTER_PG_USER"), ("password", "CLUSTER_PG_PASSWORD")))
+
+
+def replica_names(env: dict[str, str]) -> dict[str, str]:
+    """``{"127.0.0.1:<port>": "rasa-N"}`` for the cluster's Rasa replicas."""
+    ports = env.get("CLUSTER_RASA_PORTS", "").split()
+    return {f"127.0.0.1:{port}": f"rasa-{n}" for n, port in enumerate(ports, start=1)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -790,10 +868,22 @@ def summarise(kind: str, results: list[TraineeResult], seconds: float, problems:
     }
 
 
-async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]) -> dict[str, Any]:
-    """Run one named run of the plan and check it."""
+async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str],
+                  env: dict[str, str]) -> dict[str, Any]:
+    """Run one named run of the plan and check it.
+
+    Args:
+        kind: One of RUN_KINDS.
+        args: The command line.
+        scenarios: Scenario ids and peer names.
+        env: The cluster's settings (``scripts/cluster env``; empty against a single server).
+
+    Returns:
+        The run's summary.
+    """
     settings = Settings(url=args.url.rstrip("/"), protocol=args.protocol, timeout=args.timeout,
-                        attempts=args.attempts, transports=TRANSPORTS[args.transport])
+                        attempts=args.attempts, transports=TRANSPORTS[args.transport],
+                        replicas=replica_names(env))
     tag = f"{kind}-{time.strftime('%H%M%S')}-{uuid.uuid4().hex[:4]}"
     ids = list(scenarios)
     count = 1 if kind == "single" else args.trainees
@@ -817,7 +907,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
         if args.tracker_api:
             events, store = await fetch_events_api(args.tracker_api.rstrip("/"), sessions), "rasa http api"
         else:
-            dsn = args.dsn or cluster_dsn()
+            dsn = args.dsn or cluster_dsn(env)
             if not dsn:
                 raise SystemExit("no PostgreSQL DSN: pass --dsn, set PRACTICE_PG_DSN or start the cluster")
             events, store = await asyncio.to_thread(fetch_events_db, dsn, sessions), "postgresql"
@@ -855,10 +945,13 @@ def report(summary: dict[str, Any]) -> None:
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     """Run the plan in order and gather the summary."""
     scenarios = load_scenarios()
+    env = {} if args.tracker_api else await asyncio.to_thread(cluster_env)
+    if args.url is None:
+        args.url = f"http://{env.get('CLUSTER_HOST', '127.0.0.1')}:{env.get('CLUSTER_PORT', '8080')}"
     runs: dict[str, Any] = {}
     started = time.monotonic()
     for kind in args.plan:
-        runs[kind] = await one_run(kind, args, scenarios)
+        runs[kind] = await one_run(kind, args, scenarios, env)
     return {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "url": args.url,
@@ -876,8 +969,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('CLUSTER_PORT', '8080')}",
-                        help="nginx (or a single rasa run) base URL (default: %(default)s)")
+    parser.add_argument("--url", help="nginx (or a single rasa run) base URL (default: the cluster's, "
+                                       "from `scripts/cluster env`)")
     parser.add_argument("--plan", type=lambda s: [k for k in s.split(",") if k], default=list(RUN_KINDS),
                         help="runs, in order, from: load,term,kill,single (default: all)")
     parser.add_argument("--protocol", choices=PROTOCOLS, default="practice")
@@ -892,7 +985,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--replica", type=int, default=1, help="the Rasa replica the term/kill runs stop")
     parser.add_argument("--disrupt-at", type=float, default=0.4, help="fraction of messages answered first")
     parser.add_argument("--down", type=float, default=5.0, help="seconds the replica stays stopped")
-    parser.add_argument("--dsn", help="PostgreSQL DSN of the tracker store (default: from .run/cluster/)")
+    parser.add_argument("--dsn", help="PostgreSQL DSN of the tracker store (default: the cluster's)")
     parser.add_argument("--tracker-api", help="read trackers from this rasa run --enable-api URL instead")
     parser.add_argument("--no-store-check", action="store_true", help="skip the tracker store checks")
     parser.add_argument("--seed", type=int, default=5)
@@ -914,7 +1007,10 @@ def passed(summary: dict[str, Any]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None, runner: Callable[..., Any] = asyncio.run) -> int:
-    """Run the load test; exit 0 when every check passed."""
+    """Run the load test; exit 0 when every check passed (or ``kill-replica N``: SIGKILL a replica)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["kill-replica"] and len(argv) == 2 and argv[1].isdigit():
+        return kill_replica(int(argv[1]))
     args = parse_args(argv)
     summary = runner(main_async(args))
     args.summary.parent.mkdir(parents=True, exist_ok=True)
