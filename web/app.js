@@ -26,8 +26,6 @@
       params: { storage: "local" },
       embedded: true,
       withRules: false,
-      title: "Listening practice",
-      subtitle: "A practice peer, with a coach reading along. Type /help for the commands.",
       inputTextFieldHint: "Type your reply…",
       connectingText: "Connecting…",
       hideWhenNotConnected: false,
@@ -41,4 +39,23 @@
     },
     mount
   );
+
+  // rasa-webchat draws quick replies (the scenario menu) as clickable <div>s. Make them real buttons for
+  // the keyboard and screen readers: role, focus, and Enter / Space to choose.
+  function asButton(reply) {
+    reply.setAttribute("role", "button");
+    reply.setAttribute("tabindex", "0");
+    reply.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        reply.click();
+      }
+    });
+  }
+  new MutationObserver(function () {
+    var replies = mount.querySelectorAll(".rw-reply:not([role])");
+    for (var i = 0; i < replies.length; i += 1) {
+      asButton(replies[i]);
+    }
+  }).observe(mount, { childList: true, subtree: true });
 })(window);

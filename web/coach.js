@@ -68,7 +68,7 @@
       h(
         "p",
         { className: "coach-flag-head" },
-        h("q", { className: "coach-quote" }, String(flag.text || "")),
+        h("span", { className: "coach-quote" }, "\u201c" + String(flag.text || "") + "\u201d"),
         " ",
         h("span", { className: "coach-category" }, group.labels.join(" · "))
       ),
