@@ -41,7 +41,7 @@ def coach_mode_line(mode: str) -> str:
     """One line telling the trainee what the coach is doing."""
     if mode == state.QUIET:
         return "The coach is quiet: it saves its notes for /feedback and /end (/coach_live brings them back)."
-    return ('The coach is on: its notes start with "Coach:". '
+    return ('The coach is on: its notes are marked "Coach". '
             "/feedback, /end and /help work at any time.")
 
 
