@@ -354,3 +354,24 @@ def test_a_debrief_report_is_served_by_nginx(cluster: Cluster) -> None:
     assert "default-src 'none'" in response.headers.get("Content-Security-Policy", "")
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert requests.get(f"{cluster.url}/reports/{name[:-5]}.json", timeout=30).status_code == 404
+
+
+def test_cross_origin_requests_are_refused_and_allowed_origins_pass(cluster: Cluster) -> None:
+    allowed = [o.strip() for o in cluster.env["PRACTICE_ALLOWED_ORIGINS"].split(",") if o.strip()]
+    if "*" in allowed:
+        pytest.skip("PRACTICE_ALLOWED_ORIGINS allows any origin")
+    handshake = cluster.url + "/socket.io/?EIO=4&transport=polling"
+    webhook = cluster.url + "/webhooks/rest/webhook"
+    message = {"sender": f"cluster-{uuid.uuid4().hex[:12]}", "message": "hello"}
+    evil = {"Origin": "http://evil.example"}
+    assert requests.post(webhook, json=message, headers=evil, timeout=60).status_code == 403
+    assert requests.get(handshake, headers=evil, timeout=30).status_code == 403
+    for origin in allowed:
+        assert requests.get(handshake, headers={"Origin": origin}, timeout=30).status_code == 200, origin
+    assert requests.post(webhook, json=message, headers={"Origin": allowed[0]}, timeout=60).status_code == 200
+    # The page's own origin, whatever name it was reached by: nginx passes Host on to the replica, whose
+    # Socket.IO channel accepts its own origin too.
+    own = {"Host": "practice.example.test:8080", "Origin": "http://practice.example.test:8080"}
+    for _ in range(4):  # both replicas
+        response = requests.get(handshake, headers=own, cookies={ROUTE_COOKIE: new_route()}, timeout=30)
+        assert response.status_code == 200, response.text
