@@ -51,7 +51,7 @@ def test_start_with_a_scenario_introduces_the_peer_and_resets_state():
     messages, events = run(ActionStartScenario(), tracker)
 
     assert "You're about to talk with Sam." in messages[0]["text"]
-    assert "Coach:" in messages[0]["text"]
+    assert 'marked "Coach"' in messages[0]["text"]
     opening = messages[1]["text"].removeprefix("Sam: ")
     assert opening in SAM.opening
     slots = slot_events(events)
