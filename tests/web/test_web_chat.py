@@ -128,6 +128,7 @@ def test_conversation_in_the_browser(web_stack: WebStack, context: Any, screensh
     assert chat.page_errors == []
     assert chat.csp_violations() == []
     assert chat.unexpected_requests() == []
+    assert web_stack.errors() == []
     FIGURES.append(f"web chat: browser conversation test {time.monotonic() - started:.1f} s")
 
 

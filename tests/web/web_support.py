@@ -86,3 +86,14 @@ class WebStack:
         """Everything `rasa run` logged in this stack so far."""
         return "\n".join(p.read_text(errors="replace")
                          for p in sorted(self.log_dir.glob(f"rasa-web-{self.port}-*.log")))
+
+    def errors(self) -> list[str]:
+        """Error lines `rasa run` logged, less one known harmless one.
+
+        python-engineio logs "Task was destroyed but it is pending!" for its ping task when a browser closes
+        or reloads a page mid-connection (asyncio collecting the task): noise, not a fault.
+        """
+        known = "Task was destroyed but it is pending"
+        return [line for line in self.logs().splitlines()
+                if (" ERROR " in line or "Traceback" in line) and known not in line]
+
