@@ -3,6 +3,7 @@ input, and the debrief's link to the report."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -144,3 +145,57 @@ def test_bot_text_with_markup_stays_text(web_stack: WebStack, context: Any, scre
     chat.page.wait_for_timeout(500)
     assert chat.dialogs == []
     chat.screenshot("08-bot-echo-literal")
+
+
+def _texts(element: Any) -> list[str]:
+    """Every string child in a React element tree (serialised to JSON in the page)."""
+    if isinstance(element, str):
+        return [element]
+    if isinstance(element, list):
+        return [t for child in element for t in _texts(child)]
+    if isinstance(element, dict):
+        return _texts((element.get("props") or {}).get("children"))
+    return []
+
+
+def _classes(element: Any) -> list[str]:
+    if isinstance(element, list):
+        return [c for child in element for c in _classes(child)]
+    if not isinstance(element, dict):
+        return []
+    props = element.get("props") or {}
+    return [props.get("className", ""), *_classes(props.get("children"))]
+
+
+def test_coach_card_renders_every_payload_shape(web_stack: WebStack, context: Any, screenshots: Path) -> None:
+    """The card for the final payload, the older one (flags without note or kind), praise, and a text message
+    with extra keys; markup in any field stays a string child (React escapes it), never HTML."""
+    chat = ChatPage.open(context, web_stack.url, screenshots)
+    chat.wait_for_menu()
+    flag = {"category": "advising", "start": 0, "end": 12, "text": "<b>You should</b>",
+            "explanation": "Advice <i>unasked</i>.",
+            "rephrasings": ["What have you tried?", "<script>x</script>"]}
+    shapes = {
+        "final": {"coach": {"text": "You should", "directive": True, "flags": [flag],
+                            "note": "Coach: ...", "kind": "flag"}},
+        "older": {"coach": {"text": "You should", "directive": True, "flags": [flag]}},
+        "praise": {"coach": {"text": "That sounds hard.", "directive": False, "flags": [],
+                             "note": "Coach: Nice reflection <u>here</u>.", "kind": "praise"}},
+        "text": {"text": "Sam: <b>hi</b>", "reply_to": "m1"},
+        "other": {"something": 1},
+    }
+    rendered = {name: chat.page.evaluate("p => JSON.stringify(PracticeCoach.PracticeMessage(p))", props)
+                for name, props in shapes.items()}
+    assert "dangerouslySetInnerHTML" not in "".join(rendered.values())
+    trees = {name: json.loads(value) for name, value in rendered.items()}
+    for name in ("final", "older"):
+        assert "coach-note coach-note--flag" in _classes(trees[name])
+        texts = _texts(trees[name])
+        assert "\u201c<b>You should</b>\u201d" in texts and "Advising" in texts
+        assert "Advice <i>unasked</i>." in texts and "<script>x</script>" in texts
+        assert trees[name]["props"]["role"] == "note"
+    assert "coach-note coach-note--praise" in _classes(trees["praise"])
+    assert "Nice reflection <u>here</u>." in _texts(trees["praise"])
+    assert "Sam: <b>hi</b>" in _texts(trees["text"])
+    assert "rw-response practice-plain" in _classes(trees["text"])
+    assert trees["other"] is None
