@@ -57,6 +57,11 @@ def render_report(analysis: dict[str, Any]) -> str:
 _CATEGORIES: list[Any] = []
 
 
+def category_names() -> dict[str, str]:
+    """Each category id's name as trainees read it, e.g. ``{"minimizing": "Minimising", ...}``."""
+    return {c.id: c.name for c in _categories()}
+
+
 def _categories() -> list[Any]:
     if not _CATEGORIES:
         _CATEGORIES.extend(load_categories().values())

@@ -151,8 +151,14 @@ def coach_payload(text: str, analysis: dict[str, Any], note: str, flagged: bool)
         flagged: Whether the note is about flagged language (else it is praise).
 
     Returns:
-        ``{"coach": {...}}``: the analysis (``text``, ``directive``, ``flags``) plus ``note`` and ``kind``
-        ("flag" or "praise"); praise carries no flags.
+        ``{"coach": {...}}``: the analysis (``text``, ``directive``, ``flags``, each flag with its category's
+        ``label`` too, e.g. "Minimising") plus ``note`` and ``kind`` ("flag" or "praise"); praise carries
+        no flags.
     """
-    base = analysis if flagged else {"text": text, "directive": False, "flags": []}
-    return {"coach": {**base, "note": note, "kind": "flag" if flagged else "praise"}}
+    if not flagged:
+        return {"coach": {"text": text, "directive": False, "flags": [], "note": note, "kind": "praise"}}
+    from actions.coach.notes import category_names
+
+    names = category_names()
+    flags = [{**flag, "label": names.get(flag["category"], flag["category"])} for flag in analysis["flags"]]
+    return {"coach": {**analysis, "flags": flags, "note": note, "kind": "flag"}}

@@ -56,7 +56,8 @@ def test_coach_turn_payload_carries_the_analysis_and_the_note():
                            "rephrasings": ["r1", "r2"]}]}
     turn = coach_turn("x", analysis, [], [], mode="live", peer_name="Sam", rendered_note="Coach: n")
     assert turn.note == "Coach: n"
-    assert turn.payload == {"coach": {**analysis, "note": "Coach: n", "kind": "flag"}}
+    labelled = [{**analysis["flags"][0], "label": "Advising"}]
+    assert turn.payload == {"coach": {**analysis, "flags": labelled, "note": "Coach: n", "kind": "flag"}}
     assert turn.entry["flags"][0]["rephrasing"] == "r1"
     assert "explanation" not in turn.entry["flags"][0]
 
