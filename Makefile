@@ -48,10 +48,11 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help envs practice test lint unit validate train test-stories e2e evaluate bench actions shell clean \
+        production-test \
         distclean check-train-inputs forget
 
 help: ## List the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
 
 # ---------------------------------------------------------------------------------------------------------
 # Environments
@@ -110,7 +111,9 @@ test: ## The whole suite: lint, unit tests, data validation, test stories, syste
 	  "data validation" "$(MAKE) validate" \
 	  "!train"          "$(MAKE) train" \
 	  "test stories"    "$(MAKE) test-stories" \
-	  "system tests"    "$(MAKE) e2e"
+	  "system tests"    "$(MAKE) e2e" \
+	  "web chat"        "$(MAKE) web-test" \
+	  "production"      "$(MAKE) production-test"
 
 lint: $(ACT_STAMP) ## ruff check
 	$(VENV_ACTIONS)/bin/ruff check .
@@ -144,8 +147,18 @@ evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-
 	    echo; echo "=== Debrief score on the trainer's blind, rated transcripts (tests/report/data/blind_sessions.jsonl)"; \
 	    $(APY) scripts/evaluate_report.py tests/report/data/blind_sessions.jsonl || rc=1; fi; exit $$rc
 
-bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py)
+bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py), then reply latency under load (bench-load)
 	$(APY) scripts/bench_coach.py
+	@$(MAKE) bench-load
+
+# The production profile's tests and the load test share one cluster; it is stopped afterwards unless it
+# was already running before (a coordinator's own).
+production-test: ## Production profile: cluster tests, then the load test (starts the cluster, stops it after)
+	@if scripts/cluster status >/dev/null 2>&1; then was_up=1; else was_up=0; fi; rc=0; \
+	  $(MAKE) cluster-test || rc=$$?; \
+	  $(MAKE) load-test || rc=$$?; \
+	  if [ $$was_up -eq 0 ]; then scripts/cluster stop || true; fi; \
+	  exit $$rc
 
 # The web chat (mk/web.mk) and the production profile (mk/cluster.mk) have their own files.
 include $(sort $(wildcard mk/*.mk))
