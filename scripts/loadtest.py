@@ -713,17 +713,22 @@ def reply_problems(result: TraineeResult, protocol: str) -> list[str]:
     return problems
 
 
-def user_message_id(event: dict[str, Any]) -> str | None:
-    """The client's message id stored on a user event (top level, or in its metadata)."""
-    if event.get("message_id"):
-        return str(event["message_id"])
+def user_message_id(event: dict[str, Any], protocol: str = "practice") -> str | None:
+    """The client's message id stored on a user event.
+
+    The practice channel makes it the event's own ``message_id``; Rasa's stock channel only keeps the
+    message's metadata, where the stock protocol puts it.
+    """
+    if protocol == "practice" or event.get("message_id"):
+        return str(event["message_id"]) if event.get("message_id") else None
     metadata = event.get("metadata")
     if isinstance(metadata, dict) and metadata.get("message_id"):
         return str(metadata["message_id"])
     return None
 
 
-def tracker_problems(result: TraineeResult, events: list[dict[str, Any]]) -> list[str]:
+def tracker_problems(result: TraineeResult, events: list[dict[str, Any]], protocol: str = "practice"
+                     ) -> list[str]:
     """What the tracker store holds wrong for one trainee.
 
     Checks: every message sent has exactly one user event with its id, in the order sent, with its text;
@@ -733,13 +738,14 @@ def tracker_problems(result: TraineeResult, events: list[dict[str, Any]]) -> lis
     Args:
         result: The trainee's record (what was sent).
         events: The trainee's tracker events in store order (Rasa's event dicts).
+        protocol: Where the message id is stored (see user_message_id).
 
     Returns:
         Problems found (empty when all is well).
     """
     sid = result.session_id
     users = [e for e in events if e.get("event") == "user"]
-    ids = [user_message_id(e) for e in users]
+    ids = [user_message_id(e, protocol) for e in users]
     sent = [m.message_id for m in result.messages if m.latency is not None]
     problems = []
     counts = Counter(ids)
@@ -865,6 +871,10 @@ def summarise(kind: str, results: list[TraineeResult], seconds: float, problems:
         "problems": problems,
         "disruption": asdict(disruption) if disruption else None,
         "trainee_errors": [f"{r.session_id}: {r.error}" for r in results if r.error],
+        "sessions": [{"session_id": r.session_id, "scenario": r.scenario, "messages": len(r.messages),
+                      "answered": sum(1 for m in r.messages if m.latency is not None),
+                      "replicas": r.replicas_seen, "retries": r.retries, "reconnects": r.reconnects,
+                      "coach_notes": sum(m.coach_notes for m in r.messages)} for r in results],
     }
 
 
@@ -911,13 +921,14 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
             if not dsn:
                 raise SystemExit("no PostgreSQL DSN: pass --dsn, set PRACTICE_PG_DSN or start the cluster")
             events, store = await asyncio.to_thread(fetch_events_db, dsn, sessions), "postgresql"
-        problems += [p for r in results for p in tracker_problems(r, events[r.session_id])]
+        problems += [p for r in results for p in tracker_problems(r, events[r.session_id], args.protocol)]
     if disruption:
         problems += [f"`{step['command']}` exited with {step['status']}: {step['output'][-300:]}"
                      for step in disruption.log if step["status"] != 0]
         if len(disruption.log) < 2:
             problems.append("the replica was not stopped and started during the run")
     summary = summarise(kind, results, seconds, problems, store, disruption)
+    summary.update(planned_trainees=count, messages_per_trainee=args.messages)
     report(summary)
     return summary
 
@@ -1016,6 +1027,11 @@ def main(argv: Sequence[str] | None = None, runner: Callable[..., Any] = asyncio
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     ok = passed(summary)
+    runs = summary["runs"]
+    for kind, label in (("load", f"under load ({args.trainees} trainees)"), ("single", "alone (1 trainee)")):
+        if kind in runs:
+            lat = runs[kind]["latency_s"]
+            print(f"reply latency {label}: p50 {lat['p50']} s, p95 {lat['p95']} s")
     print(f"summary: {args.summary} ({summary['duration_s']} s in all): {'PASSED' if ok else 'FAILED'}")
     return 0 if ok else 1
 

@@ -65,10 +65,12 @@ def test_messages_out_of_order_are_caught() -> None:
     assert any("out of order" in p for p in lt.tracker_problems(result, events))
 
 
-def test_message_id_in_metadata_is_read() -> None:
-    assert lt.user_message_id({"event": "user", "metadata": {"message_id": "abc"}}) == "abc"
+def test_message_id_is_the_events_own_with_the_practice_channel() -> None:
+    in_metadata = {"event": "user", "metadata": {"message_id": "abc"}}
+    assert lt.user_message_id(in_metadata, "practice") is None  # the channel must set the event's own
+    assert lt.user_message_id(in_metadata, "stock") == "abc"
     assert lt.user_message_id({"event": "user", "message_id": "top"}) == "top"
-    assert lt.user_message_id({"event": "user"}) is None
+    assert lt.user_message_id({"event": "user"}, "stock") is None
 
 
 @pytest.mark.parametrize("replies,attempts,bad", [
