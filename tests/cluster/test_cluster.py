@@ -242,7 +242,7 @@ def test_failover_when_a_replica_is_down(cluster: Cluster) -> None:
     first, second = cluster.rasa_addresses[:2]
     routes = _routes_by_replica(cluster).get(first, [])
     assert routes, f"no route reached {first}"
-    stopped = run_cluster("stop-replica", "1", timeout=60)
+    stopped = run_cluster("stop-replica", "1", timeout=400)
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr
     try:
         # Every request still succeeds: the clients of replica 1 are served by replica 2.
