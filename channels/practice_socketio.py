@@ -66,13 +66,12 @@ def same_origin(environ: dict[str, Any]) -> set[str]:
     return origins
 
 
-def origin_checker(allowed: list[str]) -> Callable[[str, dict[str, Any]], bool]:
-    """An Engine.IO ``cors_allowed_origins`` callable: the page's own origin, or one of ``allowed``."""
+def origin_checker(allowed: list[str]) -> Callable[[str | None, dict[str, Any]], bool]:
+    """A check for a connection's Origin: none (not a browser), the page's own, or one of ``allowed``."""
     allow_any = "*" in allowed
     listed = set(allowed)
 
     def check(origin: str | None, environ: dict[str, Any]) -> bool:
-        # Engine.IO also asks with no Origin header (a non-browser client): nothing to check then.
         if not origin:
             return True
         return allow_any or origin.rstrip("/") in listed or origin.rstrip("/") in same_origin(environ)
@@ -183,11 +182,21 @@ class PracticeSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(self._deliver_once(on_new_message))
         sio = self.sio
         assert sio is not None
-        sio.eio.cors_allowed_origins = origin_checker(self.allowed_origins)
+        # Engine.IO's own CORS handling stays off (Rasa's choice): `rasa run --cors` already adds the CORS
+        # headers, and both together send them twice, which browsers reject. Origins are checked on connect.
+        allowed_origin = origin_checker(self.allowed_origins)
         sio.eio.max_http_buffer_size = self.max_payload_bytes
         namespace = self.namespace or "/"
+        rasa_connect = sio.handlers[namespace]["connect"]
         rasa_message = sio.handlers[namespace][self.user_message_evt]
         rasa_session = sio.handlers[namespace]["session_request"]
+
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if not allowed_origin(origin, environ):
+                logger.warning("Refused a Socket.IO connection from origin %s", origin)
+                return False
+            return bool(await rasa_connect(sid, environ, auth))
 
         async def session_request(sid: str, data: Any) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
@@ -208,6 +217,7 @@ class PracticeSocketIOInput(SocketIOInput):
                 return
             await rasa_message(sid, cleaned)
 
+        sio.on("connect", connect, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return socketio_webhook
