@@ -200,6 +200,8 @@ class Message:
         latency: Seconds from the first send to the first peer reply (None when unanswered).
         peer_replies: Every peer reply received for this id (a re-sent reply counts again).
         coach_notes: Coach notes (bot messages with a ``coach`` key) received for this id.
+        resends: Times it was sent again on purpose after its reply (see Trainee.say).
+        sends: Times it was emitted in all (retries and resends included).
         error: Why it failed, if it did.
     """
 
@@ -211,6 +213,8 @@ class Message:
     latency: float | None = None
     peer_replies: list[str] = field(default_factory=list)
     coach_notes: int = 0
+    resends: int = 0
+    sends: int = 0
     error: str | None = None
 
 
@@ -265,6 +269,8 @@ class Settings:
         transports: Engine.IO transports (None: polling first, then upgrade to websocket, as browsers do).
         grace: Seconds to keep listening after the last reply, for late or repeated replies.
         replicas: Replica names by upstream address ("127.0.0.1:55005" -> "rasa-1"), when known.
+        resend_every: Every this many messages a trainee sends an answered message again with its id, as
+            a client that lost the reply would (0: never).
     """
 
     url: str
@@ -275,6 +281,7 @@ class Settings:
     transports: list[str] | None = None
     grace: float = 1.5
     replicas: dict[str, str] = field(default_factory=dict)
+    resend_every: int = 0
 
     def replica_names(self, address: str) -> str:
         """The replica's name for an upstream address (the address itself when unknown)."""
@@ -433,6 +440,8 @@ class Trainee:
                 self.result.messages.append(message)
                 self.by_id[message.message_id] = message
                 await self.say(message)
+                if not message.error and self._resend_due(index):
+                    await self.say(message, again=True)
                 if message.error:
                     self.result.error = f"message {index} failed: {message.error}"
                     break
@@ -444,12 +453,27 @@ class Trainee:
             await self._close()
         return self.result
 
-    async def say(self, message: Message) -> None:
-        """Send one message until a peer reply comes back for it, retrying with the same id."""
+    def _resend_due(self, index: int) -> bool:
+        """Whether message ``index`` is one this trainee sends again after its reply (never the start)."""
+        every = self.settings.resend_every
+        return bool(every) and index > 0 and (index + self.result.number) % every == 0
+
+    async def say(self, message: Message, again: bool = False) -> None:
+        """Send one message until a peer reply comes back for it, retrying with the same id.
+
+        Args:
+            message: The message.
+            again: Send an already answered message once more, as a client does that never saw the reply;
+                the server must re-send the recorded reply, not process the message again. The latency
+                and attempts stay those of the first delivery.
+        """
         from socketio.exceptions import SocketIOError
 
         started: float | None = None
-        while message.attempts < self.settings.attempts:
+        sends = 0
+        if again:
+            message.resends += 1
+        while sends < self.settings.attempts:
             if self.sio is None or self.dropped.is_set() or not self.sio.connected:
                 await self._close()
                 try:
@@ -457,8 +481,11 @@ class Trainee:
                 except ConnectionError as error:
                     message.error = str(error)
                     return
-            message.attempts += 1
-            if message.attempts > 1:
+            sends += 1
+            message.sends += 1
+            if not again:
+                message.attempts = sends
+            if sends > 1:
                 self.result.retries += 1
             payload: dict[str, Any] = {"message": message.text, "session_id": self.result.session_id,
                                        "customData": {"message_id": message.message_id}}
@@ -470,11 +497,12 @@ class Trainee:
                 assert self.sio is not None
                 await self.sio.emit("user_uttered", payload)
                 if await self.listen(sent_at + self.settings.timeout, message):
-                    message.latency = time.monotonic() - started
+                    if not again:
+                        message.latency = time.monotonic() - started
                     return
             except (Disconnected, SocketIOError):
                 continue
-        message.error = f"no peer reply after {message.attempts} attempts"
+        message.error = f"no peer reply after {sends} attempts{' (sent again)' if again else ''}"
 
     def _is_peer(self, data: dict[str, Any]) -> bool:
         text = data.get("text")
@@ -691,8 +719,9 @@ def reply_problems(result: TraineeResult, protocol: str) -> list[str]:
     """What the client saw wrong for one trainee: errors, and with tags, anything but one reply per id.
 
     With the practice protocol a message answered more than once must have had the same reply re-sent
-    (a retry that reached an already processed id), never a second, different reply (processed twice);
-    a run with no retry at all must see exactly one reply per id.
+    (a retry or a deliberate resend that reached an already processed id), never a second, different
+    reply (processed twice); a message sent once must see exactly one reply, and one sent again on
+    purpose one more each time.
     """
     problems = [f"{result.session_id}: {result.error}"] if result.error else []
     if protocol != "practice":
@@ -708,8 +737,9 @@ def reply_problems(result: TraineeResult, protocol: str) -> list[str]:
         elif len(set(replies)) > 1:
             problems.append(f"{result.session_id} #{message.index}: {len(set(replies))} different peer "
                             f"replies (processed more than once): {replies}")
-        elif len(replies) > 1 and message.attempts == 1:
-            problems.append(f"{result.session_id} #{message.index}: {len(replies)} peer replies to one send")
+        elif not 1 + message.resends <= len(replies) <= message.sends:
+            problems.append(f"{result.session_id} #{message.index}: {len(replies)} peer replies to "
+                            f"{message.sends} send(s), {message.resends} of them on purpose")
     return problems
 
 
@@ -859,6 +889,7 @@ def summarise(kind: str, results: list[TraineeResult], seconds: float, problems:
         "retried_messages": sum(1 for m in messages if m.attempts > 1),
         "reconnects": sum(r.reconnects for r in results),
         "resent_replies": sum(max(0, len(m.peer_replies) - 1) for m in messages),
+        "resends": sum(m.resends for m in messages),
         "coach_notes": sum(m.coach_notes for m in messages),
         "trainees_with_coach_notes": sum(1 for r in results if any(m.coach_notes for m in r.messages)),
         "latency_s": latency_figures(latencies),
@@ -893,7 +924,8 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
     """
     settings = Settings(url=args.url.rstrip("/"), protocol=args.protocol, timeout=args.timeout,
                         attempts=args.attempts, transports=TRANSPORTS[args.transport],
-                        replicas=replica_names(env))
+                        replicas=replica_names(env),
+                        resend_every=args.resend_every if kind in ("term", "kill") else 0)
     tag = f"{kind}-{time.strftime('%H%M%S')}-{uuid.uuid4().hex[:4]}"
     ids = list(scenarios)
     count = 1 if kind == "single" else args.trainees
@@ -939,7 +971,7 @@ def report(summary: dict[str, Any]) -> None:
     print(f"    {summary['answered']}/{summary['messages_sent']} answered in {summary['duration_s']} s; "
           f"errors {summary['errors']}, failed messages {summary['failed_messages']}, "
           f"retries {summary['retries']}, reconnects {summary['reconnects']}, "
-          f"re-sent replies {summary['resent_replies']}")
+          f"re-sent replies {summary['resent_replies']} (to {summary['resends']} deliberate resends)")
     print(f"    reply latency p50 {lat['p50']} s, p95 {lat['p95']} s, max {lat['max']} s "
           f"(first tries only: p50 {first['p50']}, p95 {first['p95']})")
     print(f"    replicas: {summary['replica_split']} (trainees moved: {summary['moved_replica']}); "
@@ -996,6 +1028,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--replica", type=int, default=1, help="the Rasa replica the term/kill runs stop")
     parser.add_argument("--disrupt-at", type=float, default=0.4, help="fraction of messages answered first")
     parser.add_argument("--down", type=float, default=5.0, help="seconds the replica stays stopped")
+    parser.add_argument("--resend-every", type=int, default=7,
+                        help="in the term/kill runs, every this many messages a trainee sends an answered "
+                             "message again with the same id, as after a lost reply (0: never)")
     parser.add_argument("--dsn", help="PostgreSQL DSN of the tracker store (default: the cluster's)")
     parser.add_argument("--tracker-api", help="read trackers from this rasa run --enable-api URL instead")
     parser.add_argument("--no-store-check", action="store_true", help="skip the tracker store checks")

@@ -19,7 +19,7 @@ def _trainee(n: int = 4) -> Any:
     result = lt.TraineeResult(0, "load-x-00", "bullied_at_school", "Sam")
     for i in range(n):
         message = lt.Message(i, f"id-{i}", f"text {i}", "start" if i == 0 else "listening", attempts=1,
-                             latency=0.5, peer_replies=[f"Sam: line {i}"])
+                             latency=0.5, peer_replies=[f"Sam: line {i}"], sends=1)
         result.messages.append(message)
     return result
 
@@ -73,17 +73,20 @@ def test_message_id_is_the_events_own_with_the_practice_channel() -> None:
     assert lt.user_message_id({"event": "user"}, "stock") is None
 
 
-@pytest.mark.parametrize("replies,attempts,bad", [
-    (["Sam: a"], 1, False),
-    (["Sam: a", "Sam: a"], 2, False),   # a retry re-sent the recorded reply: fine
-    (["Sam: a", "Sam: b"], 2, True),    # a retry was processed again: a different reply
-    (["Sam: a", "Sam: a"], 1, True),    # two replies to one send
-    ([], 1, True),
+@pytest.mark.parametrize("replies,sends,resends,bad", [
+    (["Sam: a"], 1, 0, False),
+    (["Sam: a", "Sam: a"], 2, 0, False),   # a retry re-sent the recorded reply: fine
+    (["Sam: a"], 2, 0, False),             # a retry of a message whose first reply never came
+    (["Sam: a", "Sam: b"], 2, 0, True),    # a retry was processed again: a different reply
+    (["Sam: a", "Sam: a"], 1, 0, True),    # two replies to one send
+    (["Sam: a", "Sam: a"], 2, 1, False),   # sent again on purpose: the recorded reply again
+    (["Sam: a"], 2, 1, True),              # sent again on purpose: no reply to it
+    ([], 1, 0, True),
 ])
-def test_reply_counting(replies: list[str], attempts: int, bad: bool) -> None:
+def test_reply_counting(replies: list[str], sends: int, resends: int, bad: bool) -> None:
     result = _trainee(1)
-    result.messages[0].peer_replies = replies
-    result.messages[0].attempts = attempts
+    message = result.messages[0]
+    message.peer_replies, message.sends, message.resends = replies, sends, resends
     assert bool(lt.reply_problems(result, "practice")) is bad
 
 

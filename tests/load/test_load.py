@@ -3,7 +3,9 @@
 Run 1, every replica up: no error, no retry, exactly one peer reply per message id (by its ``reply_to``),
 trainees on both replicas, and in PostgreSQL each message exactly once, in order, the peer's state
 counting on. Run 2, Rasa replica 1 stopped part way (SIGTERM, then in another run SIGKILL) and started
-again: retries allowed, but the same exactly-once and no-lost-state checks. The latency of a trainee alone
+again: retries allowed, but the same exactly-once and no-lost-state checks; there, every seventh or so
+answered message is also sent again with its id, as by a client that lost the reply, and must get the
+recorded reply back without being processed again. The latency of a trainee alone
 and under load is printed and kept in results/load/summary.json.
 
 scripts/loadtest.py does the client-side and store checks (its ``problems``); the store checks here run
@@ -89,6 +91,9 @@ def test_run2_replica_stopped_mid_run(run_load: Any, kind: str) -> None:
     assert 0 < steps[0]["at"] < total and steps[1]["at"] + steps[1]["seconds"] < total, (
         f"the replica was not stopped and back within the run: {steps}")
     _assert_complete(run)
+    # Answered messages sent again with their id (a client that lost the reply): the recorded reply came
+    # back each time (the same text: reply_problems), and the store still holds each message once (below).
+    assert run["resends"] > 0 and run["resent_replies"] >= run["resends"], run["log"]
     _assert_exactly_once_in_store(run)
 
 
