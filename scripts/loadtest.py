@@ -680,6 +680,57 @@ def latency_figures(values: Sequence[float]) -> dict[str, float | int | None]:
             "max": rounded(max(values, default=None))}
 
 
+async def settle_routes(settings: Settings, timeout: float = 30.0, rounds: int = 4,
+                        width: int = 8) -> dict[str, Any]:
+    """Wait until nginx routes fresh cookies to every replica again, before a run's trainees arrive.
+
+    nginx marks a replica that failed (stopped, restarting) as down, in each worker separately (the
+    upstream has no shared ``zone``), and afterwards lets one trial request at a time through to it until
+    one succeeds in that worker. A burst of new trainees right after a replica came back (the previous
+    run's, or ``make cluster-test``'s restart) would otherwise mostly land on the other replica (10 of 50 on
+    the returning one, measured). Rounds of concurrent ``GET /webhooks/rest/`` with random route cookies,
+    which the kernel spreads over nginx's workers, clear that: done after ``rounds`` rounds once every known
+    replica has answered at least three times without a failover.
+
+    Args:
+        settings: The base URL and the replicas' names.
+        timeout: Seconds to keep trying.
+        rounds: Rounds at least.
+        width: Concurrent requests per round.
+
+    Returns:
+        ``{"seconds", "requests", "answered": {replica: count}, "settled"}`` for the summary.
+    """
+    import aiohttp
+
+    wanted = set(settings.replicas.values())
+    answered: Counter[str] = Counter()
+    started, requests, done_rounds = time.monotonic(), 0, 0
+
+    async def probe(http: aiohttp.ClientSession) -> str:
+        try:
+            async with http.get(settings.url + "/webhooks/rest/",
+                                headers={"Cookie": f"{ROUTE_COOKIE}={uuid.uuid4().hex}"}) as reply:
+                await reply.read()
+                return reply.headers.get(REPLICA_HEADER, "")
+        except aiohttp.ClientError:
+            return ""
+
+    def settled() -> bool:
+        return done_rounds >= rounds and all(answered[name] >= 3 for name in wanted)
+
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        while time.monotonic() - started < timeout and not settled():
+            routes = await asyncio.gather(*(probe(http) for _ in range(width)))
+            requests += width
+            done_rounds += 1
+            answered.update(settings.replica_names(r.strip()) for r in routes if r and "," not in r)
+            await asyncio.sleep(0.2)
+    return {"seconds": round(time.monotonic() - started, 2), "requests": requests,
+            "answered": dict(sorted(answered.items())), "settled": settled()}
+
+
 async def run_trainees(settings: Settings, plans: list[tuple[TraineeResult, list[Line]]],
                        disruption: Disruption | None = None) -> tuple[list[TraineeResult], float]:
     """Run the trainees concurrently (and the disruption, if any).
@@ -941,6 +992,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
         disruption = Disruption(kind, args.replica, args.disrupt_at, args.down, stop, start)
     print(f"--- {kind}: {count} trainee(s) x {args.messages} messages"
           f"{f', replica {args.replica} stopped with SIG{kind.upper()}' if disruption else ''}", flush=True)
+    routes = await settle_routes(settings) if settings.replicas else None
     results, seconds = await run_trainees(settings, plans, disruption)
     problems = [p for r in results for p in reply_problems(r, args.protocol)]
     store = None
@@ -960,7 +1012,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
         if len(disruption.log) < 2:
             problems.append("the replica was not stopped and started during the run")
     summary = summarise(kind, results, seconds, problems, store, disruption)
-    summary.update(planned_trainees=count, messages_per_trainee=args.messages)
+    summary.update(planned_trainees=count, messages_per_trainee=args.messages, routes_before=routes)
     report(summary)
     return summary
 
