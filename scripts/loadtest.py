@@ -12,18 +12,18 @@ Afterwards it checks, per trainee, what came back (exactly one peer reply per me
 ``peer_state`` turn counter counting on), and prints and writes the figures (errors, retries, reconnects,
 p50/p95 reply latency, per-replica split) to a JSON summary.
 
-Wire protocols (``--protocol``):
+The wire is the project's Socket.IO channel (``channels/practice_socketio.py``): every bot message answering
+a message that carried a ``message_id`` (in ``customData``) has ``reply_to``; a repeated id is not processed
+again, its recorded replies are re-sent; the tracker's user event stores the id as its ``message_id``.
 
-* ``practice``: the project's channel (``channels/practice_socketio.py``): every bot message answering a
-  message that carried a ``message_id`` has ``reply_to``; a repeated id is not processed again, its recorded
-  replies are re-sent; the tracker's user event stores ``message_id``. All checks on.
-* ``stock``: Rasa's own socketio channel, for developing against a plain ``rasa run``: no ``reply_to``
-  (a reply is matched to the message awaiting one), no de-duplication (a retry may be processed twice), and
-  the id travels in ``metadata`` so the tracker check still finds it. The reply-tag checks are off.
+Runs in Rasa's environment (``.venv``: python-socketio's asyncio client, aiohttp, psycopg2), against the
+cluster ``scripts/cluster`` runs (its address, replicas and database from ``scripts/cluster env``)::
 
-Runs in Rasa's environment (``.venv``: python-socketio's asyncio client, aiohttp, psycopg2)::
+    .venv/bin/python scripts/loadtest.py                      # load, single, term, kill in turn
+    .venv/bin/python scripts/loadtest.py --plan load,single   # latency under load and alone (make bench-load)
+    .venv/bin/python scripts/loadtest.py kill-replica 1       # SIGKILL Rasa replica 1, as the kill run does
 
-    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8080 --plan load,term,kill,single
+``make load-test`` runs it through ``tests/load``; docs/deploying.md describes the runs and the figures.
 """
 
 from __future__ import annotations
@@ -63,12 +63,11 @@ RUN_DIR = ROOT / ".run" / "cluster"
 
 ROUTE_COOKIE = "practice_route"
 REPLICA_HEADER = "X-Practice-Replica"
-PROTOCOLS = ("practice", "stock")
 #: Engine.IO transports per --transport choice (None: polling first, then the upgrade to websocket).
 TRANSPORTS: dict[str, list[str] | None] = {
     "upgrade": None, "polling": ["polling"], "websocket": ["websocket"]}
 #: Runs a plan can name: all replicas up; replica stopped with SIGTERM / SIGKILL part way; one trainee alone.
-RUN_KINDS = ("load", "term", "kill", "single")
+RUN_KINDS = ("load", "single", "term", "kill")
 
 # ---------------------------------------------------------------------------------------------------------
 # What the trainees say
@@ -231,7 +230,7 @@ class TraineeResult:
         replicas_seen: Every replica label seen, in order of first sighting.
         reconnects: Fresh connections opened after the first.
         retries: Messages sent again with the same id.
-        untagged: Bot messages without ``reply_to`` (practice protocol only; each is an error there).
+        untagged: Bot messages without ``reply_to`` (each is an error).
         stray: Bot messages tagged with an id this trainee never sent.
         messages: The script as sent.
         error: Why the trainee stopped early, if it did.
@@ -262,7 +261,6 @@ class Settings:
 
     Attributes:
         url: Base URL (nginx, or a single ``rasa run`` while developing).
-        protocol: "practice" or "stock" (see the module docstring).
         timeout: Seconds to wait for a peer reply before sending the message again.
         attempts: Sends per message at most (the first one included).
         connect_timeout: Seconds to keep trying to (re)connect before giving up on the message.
@@ -274,7 +272,6 @@ class Settings:
     """
 
     url: str
-    protocol: str = "practice"
     timeout: float = 60.0
     attempts: int = 4
     connect_timeout: float = 90.0
@@ -489,8 +486,6 @@ class Trainee:
                 self.result.retries += 1
             payload: dict[str, Any] = {"message": message.text, "session_id": self.result.session_id,
                                        "customData": {"message_id": message.message_id}}
-            if self.settings.protocol == "stock":
-                payload["metadata"] = {"message_id": message.message_id}
             sent_at = time.monotonic()
             started = started if started is not None else sent_at
             try:
@@ -536,7 +531,7 @@ class Trainee:
                 getter.cancel()
                 continue  # a drop is checked at the top of the loop; a timeout ends it there
             data = getter.result()
-            target = self._target(data, awaiting)
+            target = self._target(data)
             if target is None:
                 continue
             if isinstance(data.get("coach"), dict):
@@ -546,14 +541,12 @@ class Trainee:
                 if target is awaiting:
                     return True
 
-    def _target(self, data: dict[str, Any], awaiting: Message | None) -> Message | None:
-        """The message a bot message answers: by its ``reply_to`` tag, else (stock) the one awaiting."""
+    def _target(self, data: dict[str, Any]) -> Message | None:
+        """The message a bot message answers, by its ``reply_to`` tag (None for an untagged or stray one)."""
         tag = data.get("reply_to")
         if tag is None:
-            if self.settings.protocol == "practice":
-                self.result.untagged += 1
-                return None
-            return awaiting
+            self.result.untagged += 1
+            return None
         target = self.by_id.get(str(tag))
         if target is None:
             self.result.stray += 1
@@ -766,17 +759,15 @@ async def run_trainees(settings: Settings, plans: list[tuple[TraineeResult, list
 # ---------------------------------------------------------------------------------------------------------
 
 
-def reply_problems(result: TraineeResult, protocol: str) -> list[str]:
-    """What the client saw wrong for one trainee: errors, and with tags, anything but one reply per id.
+def reply_problems(result: TraineeResult) -> list[str]:
+    """What the client saw wrong for one trainee: errors, untagged replies, anything but one reply per id.
 
-    With the practice protocol a message answered more than once must have had the same reply re-sent
+    A message answered more than once must have had the same reply re-sent
     (a retry or a deliberate resend that reached an already processed id), never a second, different
     reply (processed twice); a message sent once must see exactly one reply, and one sent again on
     purpose one more each time.
     """
     problems = [f"{result.session_id}: {result.error}"] if result.error else []
-    if protocol != "practice":
-        return problems
     if result.untagged:
         problems.append(f"{result.session_id}: {result.untagged} bot message(s) without reply_to")
     if result.stray:
@@ -794,22 +785,16 @@ def reply_problems(result: TraineeResult, protocol: str) -> list[str]:
     return problems
 
 
-def user_message_id(event: dict[str, Any], protocol: str = "practice") -> str | None:
-    """The client's message id stored on a user event.
+def user_message_id(event: dict[str, Any]) -> str | None:
+    """The client's message id as the channel stored it: the user event's own ``message_id``.
 
-    The practice channel makes it the event's own ``message_id``; Rasa's stock channel only keeps the
-    message's metadata, where the stock protocol puts it.
+    Rasa also keeps the message's metadata (``customData``, the id included) on the event; that copy is not
+    read, so a channel that stopped setting the event's id would fail the check.
     """
-    if protocol == "practice" or event.get("message_id"):
-        return str(event["message_id"]) if event.get("message_id") else None
-    metadata = event.get("metadata")
-    if isinstance(metadata, dict) and metadata.get("message_id"):
-        return str(metadata["message_id"])
-    return None
+    return str(event["message_id"]) if event.get("message_id") else None
 
 
-def tracker_problems(result: TraineeResult, events: list[dict[str, Any]], protocol: str = "practice"
-                     ) -> list[str]:
+def tracker_problems(result: TraineeResult, events: list[dict[str, Any]]) -> list[str]:
     """What the tracker store holds wrong for one trainee.
 
     Checks: every message sent has exactly one user event with its id, in the order sent, with its text;
@@ -819,14 +804,13 @@ def tracker_problems(result: TraineeResult, events: list[dict[str, Any]], protoc
     Args:
         result: The trainee's record (what was sent).
         events: The trainee's tracker events in store order (Rasa's event dicts).
-        protocol: Where the message id is stored (see user_message_id).
 
     Returns:
         Problems found (empty when all is well).
     """
     sid = result.session_id
     users = [e for e in events if e.get("event") == "user"]
-    ids = [user_message_id(e, protocol) for e in users]
+    ids = [user_message_id(e) for e in users]
     sent = [m.message_id for m in result.messages if m.latency is not None]
     problems = []
     counts = Counter(ids)
@@ -973,7 +957,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
     Returns:
         The run's summary.
     """
-    settings = Settings(url=args.url.rstrip("/"), protocol=args.protocol, timeout=args.timeout,
+    settings = Settings(url=args.url.rstrip("/"), timeout=args.timeout,
                         attempts=args.attempts, transports=TRANSPORTS[args.transport],
                         replicas=replica_names(env),
                         resend_every=args.resend_every if kind in ("term", "kill") else 0)
@@ -994,7 +978,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
           f"{f', replica {args.replica} stopped with SIG{kind.upper()}' if disruption else ''}", flush=True)
     routes = await settle_routes(settings) if settings.replicas else None
     results, seconds = await run_trainees(settings, plans, disruption)
-    problems = [p for r in results for p in reply_problems(r, args.protocol)]
+    problems = [p for r in results for p in reply_problems(r)]
     store = None
     if not args.no_store_check:
         sessions = [r.session_id for r in results]
@@ -1005,7 +989,7 @@ async def one_run(kind: str, args: argparse.Namespace, scenarios: dict[str, str]
             if not dsn:
                 raise SystemExit("no PostgreSQL DSN: pass --dsn, set PRACTICE_PG_DSN or start the cluster")
             events, store = await asyncio.to_thread(fetch_events_db, dsn, sessions), "postgresql"
-        problems += [p for r in results for p in tracker_problems(r, events[r.session_id], args.protocol)]
+        problems += [p for r in results for p in tracker_problems(r, events[r.session_id])]
     if disruption:
         problems += [f"`{step['command']}` exited with {step['status']}: {step['output'][-300:]}"
                      for step in disruption.log if step["status"] != 0]
@@ -1050,7 +1034,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "url": args.url,
-        "protocol": args.protocol,
         "trainees": args.trainees,
         "messages_per_trainee": args.messages,
         "timeout_s": args.timeout,
@@ -1067,8 +1050,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--url", help="nginx (or a single rasa run) base URL (default: the cluster's, "
                                        "from `scripts/cluster env`)")
     parser.add_argument("--plan", type=lambda s: [k for k in s.split(",") if k], default=list(RUN_KINDS),
-                        help="runs, in order, from: load,term,kill,single (default: all)")
-    parser.add_argument("--protocol", choices=PROTOCOLS, default="practice")
+                        help=f"runs, in order, from: {','.join(RUN_KINDS)} (default: all, in that order)")
     parser.add_argument("--trainees", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20, help="per trainee, the /start payload included")
     parser.add_argument("--timeout", type=float, default=60.0,

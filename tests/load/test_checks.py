@@ -36,7 +36,7 @@ def _events(result: Any) -> list[dict[str, Any]]:
 def test_a_clean_conversation_passes() -> None:
     result = _trainee()
     assert lt.tracker_problems(result, _events(result)) == []
-    assert lt.reply_problems(result, "practice") == []
+    assert lt.reply_problems(result) == []
 
 
 def test_a_message_stored_twice_is_caught() -> None:
@@ -65,12 +65,16 @@ def test_messages_out_of_order_are_caught() -> None:
     assert any("out of order" in p for p in lt.tracker_problems(result, events))
 
 
-def test_message_id_is_the_events_own_with_the_practice_channel() -> None:
+def test_message_id_is_the_events_own() -> None:
     in_metadata = {"event": "user", "metadata": {"message_id": "abc"}}
-    assert lt.user_message_id(in_metadata, "practice") is None  # the channel must set the event's own
-    assert lt.user_message_id(in_metadata, "stock") == "abc"
+    assert lt.user_message_id(in_metadata) is None  # the channel must set the event's own id
     assert lt.user_message_id({"event": "user", "message_id": "top"}) == "top"
-    assert lt.user_message_id({"event": "user"}, "stock") is None
+    result = _trainee()
+    events = _events(result)
+    for event in events:
+        if event.get("event") == "user":
+            event["metadata"] = {"message_id": event.pop("message_id")}
+    assert any("missing from the store" in p for p in lt.tracker_problems(result, events))
 
 
 @pytest.mark.parametrize("replies,sends,resends,bad", [
@@ -87,14 +91,15 @@ def test_reply_counting(replies: list[str], sends: int, resends: int, bad: bool)
     result = _trainee(1)
     message = result.messages[0]
     message.peer_replies, message.sends, message.resends = replies, sends, resends
-    assert bool(lt.reply_problems(result, "practice")) is bad
+    assert bool(lt.reply_problems(result)) is bad
 
 
-def test_untagged_replies_count_only_with_the_practice_protocol() -> None:
+def test_untagged_and_stray_replies_are_problems() -> None:
     result = _trainee()
     result.untagged = 2
-    assert lt.reply_problems(result, "practice")
-    assert lt.reply_problems(result, "stock") == []
+    assert any("without reply_to" in p for p in lt.reply_problems(result))
+    result.untagged, result.stray = 0, 1
+    assert any("unknown id" in p for p in lt.reply_problems(result))
 
 
 def test_scripts_vary_per_trainee_and_include_directive_messages() -> None:
