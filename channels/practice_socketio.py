@@ -128,31 +128,45 @@ def recorded_replies(events: list[Any], message_id: str) -> list[dict[str, Any]]
     return replies
 
 
-class ReplyOutput(SocketIOOutput):
-    """Rasa's Socket.IO output, tagging every reply with the id of the message it answers."""
+class TurnOutput(SocketIOOutput):
+    """Rasa's Socket.IO output for one incoming message: replies held until the turn is stored.
 
-    def __init__(self, sio: Any, bot_message_evt: str, reply_to: str) -> None:
+    Rasa sends each action's messages as soon as the action has run, and saves the conversation only at
+    the end of the turn. A replica killed in between would leave the trainee with a reply to a message the
+    tracker store never kept. Held back and sent by :meth:`flush` after Rasa has saved the turn, a reply
+    the trainee sees is always one the store has; a turn cut short sends nothing, so the client's retry
+    processes the message afresh. Replies are tagged ``reply_to`` when the client gave the message an id.
+    """
+
+    def __init__(self, sio: Any, bot_message_evt: str, reply_to: str | None) -> None:
         """Create the output for one incoming message.
 
         Args:
             sio: The Socket.IO server.
             bot_message_evt: The event replies are sent as.
-            reply_to: The client's id of the message being answered.
+            reply_to: The client's id of the message being answered, if it gave one.
         """
         super().__init__(sio, bot_message_evt)
         self.reply_to = reply_to
+        self.held: list[tuple[str, dict[str, Any]]] = []
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
-        if isinstance(response, dict):
+        if isinstance(response, dict) and self.reply_to:
             response = {**response, "reply_to": self.reply_to}
-        await super()._send_message(socket_id, response)
+        self.held.append((socket_id, response))
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        """Send a custom payload, tagged like every other reply."""
-        message = dict(json_message)
-        if isinstance(message.get("data"), dict):
-            message["data"] = {**message["data"], "reply_to": self.reply_to}
-        await super().send_custom_json(recipient_id, message, **kwargs)
+        """Hold a custom payload, tagged like every other reply (Rasa emits its ``data`` as the message)."""
+        data = json_message.get("data")
+        if isinstance(data, dict) and self.reply_to:
+            data = {**data, "reply_to": self.reply_to}
+        self.held.append((str(json_message.get("room") or recipient_id), data))
+
+    async def flush(self) -> None:
+        """Send the held replies, in order."""
+        held, self.held = self.held, []
+        for room, response in held:
+            await super()._send_message(room, response)
 
 
 class PracticeSocketIOInput(SocketIOInput):
@@ -227,16 +241,14 @@ class PracticeSocketIOInput(SocketIOInput):
     ) -> Callable[[UserMessage], Awaitable[Any]]:
         async def deliver(message: UserMessage) -> None:
             message_id = (message.metadata or {}).get("message_id")
-            if not message_id:
-                await on_new_message(message)
-                return
-            message.message_id = message_id
-            output = ReplyOutput(self.sio, self.bot_message_evt, message_id)
+            output = TurnOutput(self.sio, self.bot_message_evt, message_id)
             message.output_channel = output
-            agent = _agent()
+            agent = _agent() if message_id else None
             if agent is None:
                 await on_new_message(message)
+                await output.flush()
                 return
+            message.message_id = message_id
             # A lock of its own (not the conversation's, which Rasa takes inside on_new_message):
             # check-then-process must be atomic across replicas, and Rasa's lock is not re-entrant.
             async with agent.lock_store.lock(f"{message.sender_id}:delivery"):
@@ -244,11 +256,12 @@ class PracticeSocketIOInput(SocketIOInput):
                 replies = recorded_replies(list(tracker.events), message_id) if tracker else None
                 if replies is None:
                     await on_new_message(message)
-                    return
-                logger.info("Message %s of %s was already processed; sending its %d replies again",
-                            message_id, message.sender_id, len(replies))
-                for reply in replies:
-                    await output.send_response(message.sender_id, reply)
+                else:
+                    logger.info("Message %s of %s was already processed; sending its %d replies again",
+                                message_id, message.sender_id, len(replies))
+                    for reply in replies:
+                        await output.send_response(message.sender_id, reply)
+                await output.flush()
 
         return deliver
 
