@@ -3,7 +3,8 @@
  * own origin. Loaded after React's UMD build, rasa-webchat's UMD bundle (window.WebChat) and coach.js.
  *
  * Nothing here names a server: the page works wherever its folder is served next to Rasa's /socket.io/
- * (`make web`, or nginx in the production profile).
+ * (`make web`, or nginx in the production profile). Another site embeds the chat with the same files and
+ * names the practice server on the mount element: <div id="webchat" data-server="https://...">.
  */
 (function (global) {
   "use strict";
@@ -17,7 +18,7 @@
 
   global.WebChat.default(
     {
-      socketUrl: global.location.origin,
+      socketUrl: (mount.getAttribute("data-server") || global.location.origin).replace(/\/+$/, ""),
       socketPath: "/socket.io/",
       // Greets once per browser session: the welcome, then the scenario menu as buttons.
       initPayload: "/greet",

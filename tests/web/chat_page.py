@@ -36,14 +36,21 @@ class ChatPage:
     page_errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def open(cls, context: Any, base_url: str, shots: Path) -> ChatPage:
-        """Open the page in a browser context; requests to other origins are recorded and aborted."""
+    def open(cls, context: Any, base_url: str, shots: Path, servers: tuple[str, ...] = ()) -> ChatPage:
+        """Open the page in a browser context; requests to other origins are recorded and aborted.
+
+        Args:
+            context: The Playwright browser context.
+            base_url: The page.
+            shots: Where screenshots go.
+            servers: Other origins the page may use (the practice server, for a page that embeds the chat).
+        """
         page = context.new_page()
         chat = cls(page, base_url, shots)
-        origin = urlsplit(base_url)[:2]
+        origins = {urlsplit(base_url)[:2], *(urlsplit(s)[:2] for s in servers)}
 
         def route(r: Any) -> None:
-            if urlsplit(r.request.url)[:2] == origin:
+            if urlsplit(r.request.url)[:2] in origins:
                 r.continue_()
             else:
                 chat.external.append(r.request.url)

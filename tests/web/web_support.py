@@ -30,6 +30,8 @@ class WebStack:
     reports: Path
     log_dir: Path
     port: int = field(default_factory=free_port)
+    #: Other sites allowed to embed the chat (PRACTICE_ALLOWED_ORIGINS and `rasa run --cors`, as scripts/web).
+    allowed_origins: list[str] = field(default_factory=list)
     server: Server | None = None
     starts: int = 0
 
@@ -63,6 +65,9 @@ class WebStack:
         ]
         env = {**rasa_env(), "PRACTICE_REPORTS_DIR": str(self.reports)}
         env.pop("PRACTICE_ALLOWED_ORIGINS", None)
+        if self.allowed_origins:
+            env["PRACTICE_ALLOWED_ORIGINS"] = ",".join(self.allowed_origins)
+            command += ["--cors", *self.allowed_origins]
         started = time.monotonic()
         with log.open("w") as out:  # the child keeps its own copy of the descriptor
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
