@@ -42,6 +42,8 @@ BOUNDARIES = WEAK_BOUNDARIES | STRONG_BOUNDARIES
 ELLIPTICAL_ASKS = frozenset({"do", "did", "get", "got", "see", "hear"})
 REASONS = frozenset({"because", "cos", "coz", "cause"})
 REASONED_FRAMES = frozenset({"quote", "peer_mind", "reflective"})
+# ... and so does the other half of an either-or: "You said you have to go back or you'll lose the job".
+CARRIED = REASONS | {"or", "otherwise"}
 SUBORDINATORS = frozenset(
     {
         "if",
@@ -317,7 +319,7 @@ class MessageContext:
                 i = e
                 carry_reasons = kind in REASONED_FRAMES
                 while i < sent.body_end and (
-                    lowers[i] not in STRONG_BOUNDARIES or (carry_reasons and lowers[i] in REASONS)
+                    lowers[i] not in STRONG_BOUNDARIES or (carry_reasons and lowers[i] in CARRIED)
                 ):
                     self.frame_mask[i] |= bit
                     i += 1
