@@ -7,10 +7,10 @@ The tests run against the cluster `scripts/cluster start` (`make cluster`) runs;
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +19,13 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from e2e_support import need  # noqa: E402
+
 CLUSTER = ROOT / "scripts" / "cluster"
 ROUTE_COOKIE = "practice_route"
 REPLICA_HEADER = "X-Practice-Replica"
-
-
-def required() -> bool:
-    """Whether a missing cluster fails the tests (make cluster-test, CI) rather than skipping them."""
-    return os.environ.get("CLUSTER_REQUIRED") == "1" or os.environ.get("CI", "").lower() == "true"
 
 
 def run_cluster(*args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
@@ -112,11 +111,9 @@ def load_cluster() -> Cluster:
             env[key] = shlex.split(value)[0] if value else ""
     status = run_cluster("status")
     parts = parse_status(status.stdout)
-    if status.returncode != 0 or not parts:
-        message = f"the cluster is not running and healthy (make cluster):\n{status.stdout}{status.stderr}"
-        if required():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    need(status.returncode == 0 and bool(parts),
+         f"the cluster is not running and healthy:\n{status.stdout}{status.stderr}",
+         flag="CLUSTER_REQUIRED", hint="make cluster")
     return Cluster(env, parts)
 
 

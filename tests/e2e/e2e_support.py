@@ -34,16 +34,20 @@ FIGURES: list[str] = []
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\r")
 
 
-def _required() -> bool:
-    return os.environ.get("E2E_REQUIRED") == "1" or os.environ.get("CI", "").lower() == "true"
+def need(ok: bool, what: str, *, flag: str = "E2E_REQUIRED",
+         hint: str = "run `make test`, which builds it") -> None:
+    """Fail (under make test / CI) or skip (ad-hoc runs) when a prerequisite is missing.
 
-
-def need(ok: bool, what: str) -> None:
-    """Fail (under make test / CI) or skip (ad-hoc runs) when a prerequisite is missing."""
+    Args:
+        ok: Whether the prerequisite is there.
+        what: What is missing.
+        flag: The variable a make target sets to 1 to make a miss a failure (as CI=true does).
+        hint: How to get the prerequisite.
+    """
     if ok:
         return
-    message = f"{what} (run `make test`, which builds it)"
-    if _required():
+    message = f"{what} ({hint})"
+    if os.environ.get(flag) == "1" or os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 

@@ -8,14 +8,15 @@ environment, model or cluster is a failure, not a skip.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from e2e_support import need as e2e_need  # noqa: E402
+
 LOADTEST = ROOT / "scripts" / "loadtest.py"
 RASA_PYTHON = ROOT / ".venv" / "bin" / "python"
 CLUSTER = ROOT / "scripts" / "cluster"
@@ -25,19 +26,9 @@ SUMMARY = ROOT / "results" / "load" / "summary.json"
 FIGURES: list[str] = []
 
 
-def required() -> bool:
-    """Whether a missing prerequisite fails the run (make load-test, CI) rather than skipping it."""
-    return os.environ.get("LOAD_REQUIRED") == "1" or os.environ.get("CI", "").lower() == "true"
-
-
 def need(ok: bool, what: str) -> None:
     """Fail (under make load-test / CI) or skip (ad-hoc runs) when a prerequisite is missing."""
-    if ok:
-        return
-    message = f"{what} (run `make load-test`, which starts the cluster)"
-    if required():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    e2e_need(ok, what, flag="LOAD_REQUIRED", hint="run `make load-test`, which starts the cluster")
 
 
 def loadtest() -> ModuleType:
