@@ -24,6 +24,7 @@ VIEWS_KEY = "coach.token_views"
 LINES_KEY = "coach.token_lines"
 CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
+CONTEXT_KEY = "\x00context:"  # rule matches and context matches share one pass; context keys start so
 
 FLAGS_KEY = "coach.flags"
 if not Doc.has_extension("coach_flags"):
@@ -122,7 +123,6 @@ class DirectiveCoach:
         self.data_dir = Path(data_dir) if data_dir else None
         self.encoding = Encoding({})
         self.matcher = AnchoredMatcher(self.encoding)
-        self.context_matcher = AnchoredMatcher(self.encoding)
         self.exclude_matcher = AnchoredMatcher(self.encoding)
         self.rules: dict[str, Rule] = {}
         self.blocked_masks: dict[str, int] = {}  # rule id -> the frames that keep it from firing
@@ -149,10 +149,9 @@ class DirectiveCoach:
         )
         self.encoding = lex.encoding
         self.matcher = AnchoredMatcher(self.encoding)
-        self.context_matcher = AnchoredMatcher(self.encoding)
         self.exclude_matcher = AnchoredMatcher(self.encoding)
         for kind, patterns in lex.contexts.items():
-            self.context_matcher.add(kind, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
+            self.matcher.add(CONTEXT_KEY + kind, [lex.expand(p, f"lexicon context {kind}") for p in patterns])
         for rule in rules:
             self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns])
             if rule.exclude:
@@ -164,14 +163,17 @@ class DirectiveCoach:
             raise RuntimeError("directive_coach used before initialize()")
         toks, encoded = self._read(doc)
         rules = self.rules
-        candidates = [
-            (key, s, e)
-            for key, s, e in self.matcher(toks, encoded)
-            if not rules[key].imperative or self._may_open_clause(toks, s)
-        ]
+        candidates = []
+        contexts: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in self.matcher(toks, encoded):
+            rule = rules.get(key)
+            if rule is None:
+                contexts.setdefault(key[len(CONTEXT_KEY) :], []).append((s, e))
+            elif not rule.imperative or self._may_open_clause(toks, s):
+                candidates.append((key, s, e))
         flags: list[Flag] = []
         if candidates:
-            ctx = self._context(doc, toks, encoded)
+            ctx = self._context(doc, toks, encoded, contexts)
             for rule_id, s, e in candidates:
                 rule = self.rules[rule_id]
                 if self._holds(rule, s, e, ctx) and not (
@@ -186,7 +188,12 @@ class DirectiveCoach:
 
     def context(self, doc: Doc) -> MessageContext:
         """The structural analysis of a processed message (for listening-move recognition)."""
-        return self._context(doc, *self._read(doc))
+        toks, encoded = self._read(doc)
+        contexts: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in self.matcher(toks, encoded):
+            if key.startswith(CONTEXT_KEY):
+                contexts.setdefault(key[len(CONTEXT_KEY) :], []).append((s, e))
+        return self._context(doc, toks, encoded, contexts)
 
     def _read(self, doc: Doc) -> tuple[list[TokenView], Encoded]:
         """The token views and their encoding, as the lemmatizer left them on the doc when it could."""
@@ -196,11 +203,10 @@ class DirectiveCoach:
         usable = prepared is not None and prepared[0] is self.encoding and VIEWS_KEY in doc.user_data
         return toks, self.encoding.encode(toks, prepared[1:] if usable else None)
 
-    def _context(self, doc: Doc, toks: list[TokenView], encoded: Encoded) -> MessageContext:
+    def _context(
+        self, doc: Doc, toks: list[TokenView], encoded: Encoded, contexts: dict[str, list[tuple[int, int]]]
+    ) -> MessageContext:
         assert self.view is not None
-        contexts: dict[str, list[tuple[int, int]]] = {}
-        for kind, s, e in self.context_matcher(toks, encoded):
-            contexts.setdefault(kind, []).append((s, e))
         return MessageContext(doc, contexts, self.view, toks, encoded[3])
 
     def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
