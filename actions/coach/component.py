@@ -224,12 +224,12 @@ class DirectiveCoach:
 
     def _holds(self, rule: Rule, s: int, e: int, ctx: MessageContext) -> bool:
         sent = ctx.sentence_at(s)
-        if rule.mood == "statement" and sent.question:
+        if rule.mood == "statement" and sent.asks_at(s):
             return False
         if rule.mood == "question" and not sent.question:
             return False
         if rule.min_questions or rule.max_questions is not None:
-            asked = sum(sent.question for sent in ctx.sentences)
+            asked = sum(sent.asks for sent in ctx.sentences)
             if asked < rule.min_questions or (rule.max_questions is not None and asked > rule.max_questions):
                 return False
         if rule.imperative:

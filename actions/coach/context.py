@@ -89,6 +89,10 @@ AUX_INVERSION = frozenset(
         "had",
     }
 )
+# an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
+SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz"})
+# after a sentence-initial "don't", words that read as "(I) don't ...", not as a command
+ELIDED_AFTER_DONT = frozenset({"want", "wanna", "know", "mean", "need"})
 SUBJECTS = frozenset(
     {
         "you",
@@ -180,6 +184,13 @@ class Sentence:
     end: int
     question: bool
     tag: bool
+    asks: int = 0  # questions it asks: "where did you go, did anyone see you?" asks two
+    # where the asking starts: in "It's probably nothing, how did he take it?" the first clause still tells
+    ask_from: int = 0
+
+    def asks_at(self, i: int) -> bool:
+        """Whether token ``i`` lies in the part of the sentence that asks."""
+        return self.question and i >= self.ask_from
 
 
 class MessageContext:
@@ -256,6 +267,8 @@ class MessageContext:
             prev_lead = ""
             prev_short = False
             prev_imperative = False
+            asks = 0
+            ask_from = -1
             for k, (cb, ce, strong) in enumerate(clauses):
                 self.clause_end[cb:ce] = [ce] * (ce - cb)
                 self.content_starts.add(cb)  # a rule may begin with an opener word ("anyway, ...")
@@ -270,16 +283,31 @@ class MessageContext:
                 # "ring your mum and make up" joins two commands; "to love someone and be scared" doesn't
                 after_conj = strong and (joined not in ("and", "or", "plus") or prev_imperative)
                 imperative_ok = (
-                    initial or after_conj or prev_lead in SUBORDINATORS or prev_short
-                )  # "ok first thing, delete his number"
-                prev_short = ce - cb <= 3 and not strong
+                    initial
+                    or after_conj
+                    or prev_lead in SUBORDINATORS
+                    or prev_short  # "ok first thing, delete his number"
+                    or any(lowers[j] in SOFTENERS for j in range(cb, c))  # "so sorry 💐 maybe write it down"
+                )
+                if ends_q and _asks(lowers, c, ce):
+                    asks += 1
+                    if ask_from < 0:
+                        # a lead-in ("Statistically speaking, what ...?") is part of the question
+                        ask_from = cb if cb - begin >= 4 else begin
+                # "ok first thing, delete his number"; but "I went back and read ..." has a subject: it tells
+                prev_short = ce - cb <= 3 and not strong and lowers[c] not in SUBJECTS
                 prev_imperative = False
+                if ends_q and not initial and ce - c == 1:
+                    imperative_ok = False  # "Ideas, company, or just being heard?": a list of options
                 if imperative_ok and c not in self.invitations:
                     verb = _imperative_verb(lowers, toks, c, ce, lex, initial)
                     if verb is not None:
                         self.imperatives[c] = verb
                         prev_imperative = True
                 prev_lead = lowers[c]
+            if ends_q and content0 < body_end and lowers[content0] in WH_WORDS:
+                for c in [c for c in self.imperatives if content0 < c < body_end]:
+                    del self.imperatives[c]  # "What would help? Ideas, company, ...?": options, not commands
             if tag and content0 < body_end and lowers[content0] in WH_WORDS:
                 tag = False  # "What might help, do you think?" asks; the tail is an aside, not a tag
             question = False
@@ -293,7 +321,11 @@ class MessageContext:
                     question = (
                         w in WH_WORDS and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))
                     ) or (w in AUX_INVERSION and nxt in SUBJECTS)
-            self.sentences.append(Sentence(begin, content0, body_end, end, question, tag))
+            self.sentences.append(
+                Sentence(
+                    begin, content0, body_end, end, question, tag, max(asks, question), max(ask_from, begin)
+                )
+            )
         self._mark_frames(spans, lowers)
 
     def _mark_frames(self, spans: dict[str, list[tuple[int, int]]], lowers: list[str]) -> None:
@@ -395,6 +427,16 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     return out
 
 
+def _asks(lowers: list[str], c: int, ce: int) -> bool:
+    """Whether the clause starting at ``c`` is put as a question ("where did you go", "what time did you")."""
+    w = lowers[c]
+    nxt = lowers[c + 1] if c + 1 < ce else ""
+    if w in WH_WORDS:
+        after = lowers[c + 2] if c + 2 < ce else ""
+        return nxt in AUX_INVERSION or (after in AUX_INVERSION and nxt.isalpha())
+    return w in AUX_INVERSION and nxt in INVERTED_SUBJECTS
+
+
 def _skip_openers(
     toks: Sequence[TokenView],
     lowers: list[str],
@@ -421,6 +463,8 @@ def _imperative_verb(
     w = lowers[c]
     if w in ("do", "dont") and c + 2 < ce + 1 and c + 1 < len(lowers) and toks[c + 1][2] == "not":
         v = c + 2
+        if v < ce and lowers[v] in ELIDED_AFTER_DONT:
+            return None  # "Don't want to suggest stuff ...": "I" left out; nobody is told to not want
         # after "don't" any word is a verb, even one that usually isn't a command ("don't drink alone")
         return v if v < ce and toks[v][4] and lowers[v] not in SUBJECTS else None
     if w in ELLIPTICAL_ASKS and c + 1 < ce and lowers[c + 1] in ("anything", "any"):
