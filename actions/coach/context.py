@@ -91,6 +91,8 @@ AUX_INVERSION = frozenset(
 )
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
 SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz"})
+OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them", "him", "a", "an", "some"})
+ELIDED_SUBJECT_VERBS = frozenset({"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope"})
 # after a sentence-initial "don't", words that read as "(I) don't ...", not as a command
 ELIDED_AFTER_DONT = frozenset({"want", "wanna", "know", "mean", "need"})
 SUBJECTS = frozenset(
@@ -288,6 +290,7 @@ class MessageContext:
                     or prev_lead in SUBORDINATORS
                     or prev_short  # "ok first thing, delete his number"
                     or any(lowers[j] in SOFTENERS for j in range(cb, c))  # "so sorry 💐 maybe write it down"
+                    or (joined == "," and _spliced_command(lowers, c, ce, lex))  # "that's awful, ring him"
                 )
                 if ends_q and _asks(lowers, c, ce):
                     asks += 1
@@ -425,6 +428,19 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     if cb < end:
         out.append((cb, end, strong))
     return out
+
+
+def _spliced_command(lowers: list[str], c: int, ce: int, lex: LexiconView) -> bool:
+    """Whether a clause after a comma reads as a command: a verb with its object ("ring the landlord").
+
+    Perception verbs are left out: after a comma "see what you mean", "know the feeling" drop their "I".
+    """
+    return (
+        ce - c >= 3
+        and lowers[c] in lex.base_verbs
+        and lowers[c] not in ELIDED_SUBJECT_VERBS
+        and lowers[c + 1] in OBJECT_STARTERS
+    )
 
 
 def _asks(lowers: list[str], c: int, ce: int) -> bool:
