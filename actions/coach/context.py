@@ -91,8 +91,39 @@ AUX_INVERSION = frozenset(
 )
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
 SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz"})
+# what a trainee invites the peer to do "whenever you're ready": talk, not act on advice
+INVITED_ACTS = frozenset(
+    {
+        "talk",
+        "tell",
+        "share",
+        "type",
+        "say",
+        "write",
+        "reply",
+        "respond",
+        "answer",
+        "message",
+        "text",
+        "chat",
+        "vent",
+        "speak",
+        "come",
+        "start",
+        "begin",
+        "continue",
+        "carry",
+        "go",
+        "take",
+        "ask",
+        "shout",
+        "reach",
+    }
+)
 OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them", "him", "a", "an", "some"})
-ELIDED_SUBJECT_VERBS = frozenset({"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope"})
+ELIDED_SUBJECT_VERBS = frozenset(
+    {"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope"}
+)
 # after a sentence-initial "don't", words that read as "(I) don't ...", not as a command
 ELIDED_AFTER_DONT = frozenset({"want", "wanna", "know", "mean", "need"})
 SUBJECTS = frozenset(
@@ -242,14 +273,17 @@ class MessageContext:
         for kind in ("invitation", "farewell"):
             for s, e in spans.get(kind, ()):
                 self.invitations.update(range(s, e))
+        opener_ends: dict[int, int] = {}
+        for s, e in spans.get("opener", ()):
+            opener_ends[s] = max(e, opener_ends.get(s, 0))
         for s, _ in spans.get("invite_tail", ()):
             b = s
             while b > 0 and not _is_terminal(toks[b - 1][3]):
                 b -= 1
-            self.invitations.update(range(b, s))
-        opener_ends: dict[int, int] = {}
-        for s, e in spans.get("opener", ()):
-            opener_ends[s] = max(e, opener_ends.get(s, 0))
+            # "Type whenever you're ready" invites; "maybe give that a go when you feel up to it" advises
+            v = _skip_openers(toks, lowers, b, s, opener_ends, lex.openers)
+            if v < s and (lowers[v] in INVITED_ACTS or (v + 1 < s and lowers[v + 1] in ("me", "us"))):
+                self.invitations.update(range(b, s))
         tag_spans = spans.get("tag", ())
 
         for begin, end in _sentence_bounds(toks):
@@ -277,7 +311,8 @@ class MessageContext:
                 c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
                     continue
-                self.content_starts.add(c)
+                # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
+                self.content_starts.update(range(cb, c + 1))
                 if content0 == body_end:
                     content0 = c
                 initial = k == 0 or c == content0
@@ -296,7 +331,7 @@ class MessageContext:
                     asks += 1
                     if ask_from < 0:
                         # a lead-in ("Statistically speaking, what ...?") is part of the question
-                        ask_from = cb if cb - begin >= 4 else begin
+                        ask_from = cb if cb - begin >= 4 and content0 < cb else begin
                 # "ok first thing, delete his number"; but "I went back and read ..." has a subject: it tells
                 prev_short = ce - cb <= 3 and not strong and lowers[c] not in SUBJECTS
                 prev_imperative = False
@@ -308,7 +343,7 @@ class MessageContext:
                         self.imperatives[c] = verb
                         prev_imperative = True
                 prev_lead = lowers[c]
-            if ends_q and content0 < body_end and lowers[content0] in WH_WORDS:
+            if ask_from == begin and content0 < body_end and lowers[content0] in WH_WORDS:
                 for c in [c for c in self.imperatives if content0 < c < body_end]:
                     del self.imperatives[c]  # "What would help? Ideas, company, ...?": options, not commands
             if tag and content0 < body_end and lowers[content0] in WH_WORDS:
