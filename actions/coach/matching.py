@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -126,7 +126,7 @@ def _clean(field: str) -> str:
 class CompiledPattern:
     """One token pattern compiled to a regular expression over the encoding."""
 
-    __slots__ = ("key", "regex", "follow", "needs", "need_mask", "trivial")
+    __slots__ = ("key", "regex", "follow", "needs", "need_mask", "trivial", "spec")
 
     def __init__(
         self,
@@ -151,15 +151,23 @@ class CompiledPattern:
         self.needs = needs
         self.need_mask = 0  # one bit per entry of ``needs``, set by the matcher that holds the pattern
         self.trivial = False  # one token, tested by its anchor alone: found means matched
+        self.spec: Spec = (follow, 0, False, key, regex.match)
 
+    def freeze(self) -> None:
+        """Fix what the inner loop of matching reads, as one tuple (faster to unpack than attributes)."""
+        self.spec = (self.follow, self.need_mask, self.trivial, self.key, self.regex.match)
+
+
+# a pattern as the matcher's inner loop reads it: follow words, need mask, trivial, key, regex match
+Spec = tuple[frozenset[str] | None, int, bool, str, Callable[[str, int], "re.Match[str] | None"]]
 
 # where patterns can start at a token: by its first word, by word pair (second word -> patterns), and by the
 # other indexes (index rank, patterns); empty when nowhere
 Anchors = (
     tuple[
-        list[CompiledPattern] | None,
-        dict[str, list[CompiledPattern]] | None,
-        tuple[tuple[int, list[CompiledPattern]], ...],
+        list[Spec] | None,
+        dict[str, list[Spec]] | None,
+        tuple[tuple[int, list[Spec]], ...],
     ]
     | tuple[()]
 )
@@ -172,10 +180,10 @@ class AnchoredMatcher:
     def __init__(self, encoding: Encoding) -> None:
         """Create an empty matcher over an encoding."""
         self.encoding = encoding
-        self.index: tuple[dict[str, list[CompiledPattern]], ...] = ({}, {}, {}, {})
-        self.by_class: dict[str, list[CompiledPattern]] = {}
-        self.pairs: dict[str, dict[str, list[CompiledPattern]]] = {}  # first word -> second word -> patterns
-        self.anywhere: list[CompiledPattern] = []
+        self.index: tuple[dict[str, list[Spec]], ...] = ({}, {}, {}, {})
+        self.by_class: dict[str, list[Spec]] = {}
+        self.pairs: dict[str, dict[str, list[Spec]]] = {}  # first word -> second word -> patterns
+        self.anywhere: list[Spec] = []
         self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
         self.need_bits: dict[frozenset[str], int] = {}  # each distinct needed word list -> its bit
@@ -203,6 +211,7 @@ class AnchoredMatcher:
                 first = variant[0]
                 compiled.trivial = len(variant) == 1 and _anchor_only(first)
                 compiled.need_mask = self._need_mask(compiled.needs)
+                compiled.freeze()
                 self._index(compiled, variant[0])
                 self.by_key.setdefault(key, []).append(compiled)
                 self.size += 1
@@ -229,12 +238,12 @@ class AnchoredMatcher:
             if isinstance(value, dict) and "IN" in value:
                 words = value["IN"]
                 if isinstance(words, WordList) and len(words) > MAX_FOLLOW:
-                    self.by_class.setdefault(self.encoding.codes[words.name], []).append(pattern)
+                    self.by_class.setdefault(self.encoding.codes[words.name], []).append(pattern.spec)
                 else:
                     for word in words:
                         self._index_word(slot, str(word), pattern)
                 return
-        self.anywhere.append(pattern)
+        self.anywhere.append(pattern.spec)
 
     def _index_word(self, slot: int, word: str, pattern: CompiledPattern) -> None:
         if slot == 3 and not any(ch.isalpha() for ch in word):
@@ -243,9 +252,9 @@ class AnchoredMatcher:
             # known first and second words: found by one lookup of the word pair
             following = self.pairs.setdefault(word, {})
             for nxt in pattern.follow:
-                following.setdefault(nxt, []).append(pattern)
+                following.setdefault(nxt, []).append(pattern.spec)
         else:
-            self.index[slot].setdefault(word, []).append(pattern)
+            self.index[slot].setdefault(word, []).append(pattern.spec)
 
     def __call__(
         self, toks: Sequence[TokenView], encoded: Encoded | None = None
@@ -266,22 +275,20 @@ class AnchoredMatcher:
         for i, bucket in hits:
             nxt = lowers[i + 1] if i + 1 < n else ""
             start = starts[i]
-            for pattern in bucket:
-                if pattern.follow is not None and nxt not in pattern.follow:
+            for follow, need, trivial, key, match in bucket:
+                if follow is not None and nxt not in follow:
                     continue
-                need = pattern.need_mask
                 if need and need & have != need:
                     continue
-                if pattern.trivial:
+                if trivial:
                     end = i + 1
-                    if end > best.get((pattern.key, i), i):
-                        best[(pattern.key, i)] = end
-                    continue
-                m = pattern.regex.match(text, start)
-                if m is not None:
+                else:
+                    m = match(text, start)
+                    if m is None:
+                        continue
                     end = bisect_left(starts, m.end())  # matches end on a line break: a token boundary
-                    if end > best.get((pattern.key, i), i):
-                        best[(pattern.key, i)] = end
+                if end > best.get((key, i), i):
+                    best[(key, i)] = end
         return [(key, i, end) for (key, i), end in best.items()]
 
     def _needs_met(self, words: set[str]) -> int:
@@ -294,7 +301,7 @@ class AnchoredMatcher:
 
     def _hits(
         self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
-    ) -> list[tuple[int, list[CompiledPattern]]]:
+    ) -> list[tuple[int, list[Spec]]]:
         """The tokens where some pattern can start, with those patterns.
 
         In the order of a pass per index (first words, word pairs, lemmas, norms, texts, word lists,
@@ -303,9 +310,9 @@ class AnchoredMatcher:
         anchors = self.anchors
         if len(anchors) > CACHE_LIMIT:
             anchors.clear()
-        hits: list[tuple[int, list[CompiledPattern]]] = []
-        pair_hits: list[tuple[int, list[CompiledPattern]]] = []
-        others: list[tuple[int, int, list[CompiledPattern]]] = []
+        hits: list[tuple[int, list[Spec]]] = []
+        pair_hits: list[tuple[int, list[Spec]]] = []
+        others: list[tuple[int, int, list[Spec]]] = []
         last = len(lines) - 1
         known = anchors.get  # bound once: this loop runs for every token of every message
         for i, line in enumerate(lines):
