@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     messages = load_messages()
-    # made first, so that it is long-lived state like the coach's own (get_nlp freezes it out of the collector)
+    # made first: long-lived state like the coach's own, which get_nlp freezes out of the collector
     tokenizer = spacy.blank("en").tokenizer
     t0 = time.perf_counter()
     get_nlp()

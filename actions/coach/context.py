@@ -89,6 +89,8 @@ AUX_INVERSION = frozenset(
         "had",
     }
 )
+OPENING_QUOTES = frozenset({'"', "“"})
+CLOSING_QUOTES = frozenset({'"', "”"})
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
 SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz"})
 # what a trainee invites the peer to do "whenever you're ready": talk, not act on advice
@@ -386,11 +388,22 @@ class MessageContext:
                     self.content_starts.add(e)  # what a frame introduces starts a clause of its own
                     if lowers[e] in ("if", "whether", "that") and e + 1 < sent.body_end:
                         self.content_starts.add(e + 1)
+                if lowers[s] in OPENING_QUOTES:
+                    # words in quotation marks are someone else's, whatever they say, up to the closing mark
+                    close = next((j for j in range(e, len(lowers)) if lowers[j] in CLOSING_QUOTES), None)
+                    close = sent.body_end if close is None else close
+                    for j in range(e, close):
+                        self.frame_mask[j] |= bit
+                    continue
                 i = e
                 carry_reasons = kind in REASONED_FRAMES
+                listed = False  # "I'm hearing two things: you want X, and you need Y" frames the whole list
                 while i < sent.body_end and (
-                    lowers[i] not in STRONG_BOUNDARIES or (carry_reasons and lowers[i] in CARRIED)
+                    listed
+                    or lowers[i] not in STRONG_BOUNDARIES
+                    or (carry_reasons and lowers[i] in CARRIED)
                 ):
+                    listed = listed or lowers[i] == ":"
                     self.frame_mask[i] |= bit
                     i += 1
 

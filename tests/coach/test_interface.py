@@ -14,6 +14,7 @@ from actions.coach import analyze, listening_moves, render_note
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev_utterances.txt"
+DATA = ROOT / "tests/coach/data"
 FLAG_KEYS = {"category", "start", "end", "text", "explanation", "rephrasings"}
 ODD_INPUT = [
     "",
@@ -158,3 +159,17 @@ def test_labelled_sets_stay_above_the_floor(path: Path) -> None:
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
     min_p, min_f1, min_cat = FLOORS.get(path.name, DEFAULT_FLOOR)
     assert precision >= min_p and f1 >= min_f1 and cat_ok / max(tp, 1) >= min_cat, (precision, recall, f1)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*_negatives.txt")), ids=lambda p: p.name)
+def test_non_directive_sets_are_left_alone(path: Path) -> None:
+    texts = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    flagged = [text for text in texts if analyze(text)["directive"]]
+    assert len(flagged) / len(texts) <= 0.05, flagged
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*_positives.txt")), ids=lambda p: p.name)
+def test_advice_sets_are_caught(path: Path) -> None:
+    texts = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    missed = [text for text in texts if not analyze(text)["directive"]]
+    assert len(missed) / len(texts) <= 0.20, missed
