@@ -89,6 +89,7 @@ AUX_INVERSION = frozenset(
         "had",
     }
 )
+ASIDE_VERBS = frozenset({"think", "reckon", "suppose", "say", "guess"})
 OPENING_QUOTES = frozenset({'"', "“"})
 CLOSING_QUOTES = frozenset({'"', "”"})
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
@@ -329,7 +330,8 @@ class MessageContext:
                     or any(lowers[j] in SOFTENERS for j in range(cb, c))  # "so sorry 💐 maybe write it down"
                     or (joined == "," and _spliced_command(lowers, c, ce, lex))  # "that's awful, ring him"
                 )
-                if ends_q and _asks(lowers, c, ce):
+                # "..., do you think, or does it ...?" is one question: asides and alternatives don't add one
+                if ends_q and joined != "or" and _asks(lowers, c, ce) and not _aside(lowers, c, ce):
                     asks += 1
                     if ask_from < 0:
                         # a lead-in ("Statistically speaking, what ...?") is part of the question
@@ -497,8 +499,14 @@ def _asks(lowers: list[str], c: int, ce: int) -> bool:
     nxt = lowers[c + 1] if c + 1 < ce else ""
     if w in WH_WORDS:
         after = lowers[c + 2] if c + 2 < ce else ""
-        return nxt in AUX_INVERSION or (after in AUX_INVERSION and nxt.isalpha())
-    return w in AUX_INVERSION and nxt in INVERTED_SUBJECTS
+        # "where did you go", "what time did you leave", "who else knows"
+        return nxt in AUX_INVERSION or (after in AUX_INVERSION and nxt.isalpha()) or nxt in ("else", "knows")
+    return w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or nxt in ("it", "that", "this", "there"))
+
+
+def _aside(lowers: list[str], c: int, ce: int) -> bool:
+    """Whether the clause is an aside inside a question: "do you think", "would you say"."""
+    return ce - c <= 3 and c + 2 < len(lowers) and lowers[c + 2] in ASIDE_VERBS
 
 
 def _skip_openers(
