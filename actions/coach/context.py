@@ -378,9 +378,15 @@ class MessageContext:
                 for i in range(sent.begin, sent.end):
                     self.frame_mask[i] |= bit
         # "either is fine", "it's your call": options handed back make the suggestions non-directive
-        if spans.get("autonomy"):
+        # ... except after a "but" in the same sentence: "it's up to you, but you really should tell her"
+        autonomy = spans.get("autonomy")
+        if autonomy:
+            last = max(e for _, e in autonomy)
+            sent_end = self.sentences[self.sent_of[last - 1]].end
+            cut = next((i for i in range(last, sent_end) if lowers[i] in ("but", "though")), sent_end)
             for i in range(len(self.frame_mask)):
-                self.frame_mask[i] |= FRAME_BITS["autonomy"]
+                if not cut <= i < sent_end:
+                    self.frame_mask[i] |= FRAME_BITS["autonomy"]
         # A frame covers what follows it up to the next strong boundary (a conjunction or ";") or the end of
         # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
         for kind, bit in FRAME_BITS.items():
