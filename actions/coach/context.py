@@ -93,7 +93,7 @@ ASIDE_VERBS = frozenset({"think", "reckon", "suppose", "say", "guess"})
 OPENING_QUOTES = frozenset({'"', "“"})
 CLOSING_QUOTES = frozenset({'"', "”"})
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
-SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz"})
+SOFTENERS = frozenset({"maybe", "perhaps", "please", "pls", "plz", "abeg"})
 # what a trainee invites the peer to do "whenever you're ready": talk, not act on advice
 INVITED_ACTS = frozenset(
     {
