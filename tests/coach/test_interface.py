@@ -129,9 +129,10 @@ def _labelled(path: Path) -> list[tuple[list[str], str]]:
 # Sets the rules were built or tuned on must stay at the targets. blind3 is a test set, never tuned:
 # its floor sits just under its first measurement (P 0.949, F1 0.838, category 0.935), to catch regressions.
 # final5 likewise, never tuned on (first measured P 0.977, F1 0.859, category 0.953), and final6 (first
-# measured P 1.000, F1 0.939, category 0.944).
+# measured P 1.000, F1 0.939, category 0.944), and final7 (written at the start of a tuning round and scored
+# only after it: P 0.980, F1 0.892, category 0.990).
 FLOORS = {"blind3_labelled.txt": (0.92, 0.80, 0.90), "final5_labelled.txt": (0.95, 0.83, 0.92),
-          "final6_labelled.txt": (0.97, 0.92, 0.92)}
+          "final6_labelled.txt": (0.97, 0.92, 0.92), "final7_labelled.txt": (0.96, 0.87, 0.96)}
 DEFAULT_FLOOR = (0.90, 0.90, 0.80)
 
 
