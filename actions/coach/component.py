@@ -162,15 +162,9 @@ class DirectiveCoach:
         if self.view is None:
             raise RuntimeError("directive_coach used before initialize()")
         toks, encoded = self._read(doc)
+        matches, contexts = self._match(toks, encoded)
         rules = self.rules
-        candidates = []
-        contexts: dict[str, list[tuple[int, int]]] = {}
-        for key, s, e in self.matcher(toks, encoded):
-            rule = rules.get(key)
-            if rule is None:
-                contexts.setdefault(key[len(CONTEXT_KEY) :], []).append((s, e))
-            elif not rule.imperative or self._may_open_clause(toks, s):
-                candidates.append((key, s, e))
+        candidates = [m for m in matches if not rules[m[0]].imperative or self._may_open_clause(toks, m[1])]
         flags: list[Flag] = []
         if candidates:
             ctx = self._context(doc, toks, encoded, contexts)
@@ -189,11 +183,20 @@ class DirectiveCoach:
     def context(self, doc: Doc) -> MessageContext:
         """The structural analysis of a processed message (for listening-move recognition)."""
         toks, encoded = self._read(doc)
+        return self._context(doc, toks, encoded, self._match(toks, encoded)[1])
+
+    def _match(
+        self, toks: list[TokenView], encoded: Encoded
+    ) -> tuple[list[tuple[str, int, int]], dict[str, list[tuple[int, int]]]]:
+        """One matcher pass: the rule matches, and the context matches by kind."""
+        matches = []
         contexts: dict[str, list[tuple[int, int]]] = {}
         for key, s, e in self.matcher(toks, encoded):
             if key.startswith(CONTEXT_KEY):
                 contexts.setdefault(key[len(CONTEXT_KEY) :], []).append((s, e))
-        return self._context(doc, toks, encoded, contexts)
+            else:
+                matches.append((key, s, e))
+        return matches, contexts
 
     def _read(self, doc: Doc) -> tuple[list[TokenView], Encoded]:
         """The token views and their encoding, as the lemmatizer left them on the doc when it could."""
