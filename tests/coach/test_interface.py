@@ -162,15 +162,19 @@ def test_labelled_sets_stay_above_the_floor(path: Path) -> None:
     assert precision >= min_p and f1 >= min_f1 and cat_ok / max(tp, 1) >= min_cat, (precision, recall, f1)
 
 
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 @pytest.mark.parametrize("path", sorted(DATA.glob("*_negatives.txt")), ids=lambda p: p.name)
 def test_non_directive_sets_are_left_alone(path: Path) -> None:
-    texts = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = _lines(path)
     flagged = [text for text in texts if analyze(text)["directive"]]
     assert len(flagged) / len(texts) <= 0.05, flagged
 
 
 @pytest.mark.parametrize("path", sorted(DATA.glob("*_positives.txt")), ids=lambda p: p.name)
 def test_advice_sets_are_caught(path: Path) -> None:
-    texts = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = _lines(path)
     missed = [text for text in texts if not analyze(text)["directive"]]
     assert len(missed) / len(texts) <= 0.20, missed
