@@ -266,7 +266,7 @@ class Settings:
         connect_timeout: Seconds to keep trying to (re)connect before giving up on the message.
         transports: Engine.IO transports (None: polling first, then upgrade to websocket, as browsers do).
         grace: Seconds to keep listening after the last reply, for late or repeated replies.
-        replicas: Replica names by upstream address ("127.0.0.1:55005" -> "rasa-1"), when known.
+        replicas: Replica names by upstream address ("127.0.0.1:25005" -> "rasa-1"), when known.
         resend_every: Every this many messages a trainee sends an answered message again with its id, as
             a client that lost the reply would (0: never).
     """

@@ -124,7 +124,7 @@ def new_route() -> str:
 
 def answered_by(response: requests.Response) -> str:
     """The replica that answered, from nginx's debug header ($upstream_addr lists every replica it tried,
-    e.g. "127.0.0.1:55005, 127.0.0.1:55006" after a failover: the last one answered)."""
+    e.g. "127.0.0.1:25005, 127.0.0.1:25006" after a failover: the last one answered)."""
     return response.headers.get(REPLICA_HEADER, "").split(",")[-1].strip()
 
 
