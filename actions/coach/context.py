@@ -121,6 +121,7 @@ INVITED_ACTS = frozenset(
         "ask",
         "shout",
         "reach",
+        "think",
     }
 )
 OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them", "him", "a", "an", "some"})
@@ -285,7 +286,11 @@ class MessageContext:
                 b -= 1
             # "Type whenever you're ready" invites; "maybe give that a go when you feel up to it" advises
             v = _skip_openers(toks, lowers, b, s, opener_ends, lex.openers)
-            if v < s and (lowers[v] in INVITED_ACTS or (v + 1 < s and lowers[v + 1] in ("me", "us"))):
+            if v < s and (
+                lowers[v] in INVITED_ACTS
+                or (v + 1 < s and lowers[v + 1] in ("me", "us"))
+                or (v + 2 < s and lowers[v] == "have" and lowers[v + 2] in INVITED_ACTS)  # "have a think"
+            ):
                 self.invitations.update(range(b, s))
         tag_spans = spans.get("tag", ())
 
@@ -545,6 +550,8 @@ def _imperative_verb(
             return None  # "Don't want to suggest stuff ...": "I" left out; nobody is told to not want
         # after "don't" any word is a verb, even one that usually isn't a command ("don't drink alone")
         return v if v < ce and toks[v][4] and lowers[v] not in SUBJECTS else None
+    if c + 1 < ce and toks[c + 1][2] == "not":
+        return None  # "... but haven't tried yet": a negated auxiliary states; only "don't" commands
     if w in ELLIPTICAL_ASKS and c + 1 < ce and lowers[c + 1] in ("anything", "any"):
         return None  # "Do anything nice at the weekend?": "did you" left out, a question
     if w == "never" and c + 1 < ce and lowers[c + 1] in lex.base_verbs:
