@@ -318,6 +318,7 @@ class MessageContext:
                 self.content_starts.add(cb)  # a rule may begin with an opener word ("anyway, ...")
                 c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
+                    prev_short = True  # a filler clause ("you could just, like, mention it") hands on
                     continue
                 # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
                 self.content_starts.update(range(cb, c + 1))
