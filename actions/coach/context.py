@@ -395,8 +395,11 @@ class MessageContext:
                     self.frame_mask[i] |= FRAME_BITS["autonomy"]
         # A frame covers what follows it up to the next strong boundary (a conjunction or ";") or the end of
         # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
+        closing_marks: set[int] = set()
         for kind, bit in FRAME_BITS.items():
-            for s, e in spans.get(kind, ()):
+            for s, e in sorted(spans.get(kind, ())):
+                if s in closing_marks:
+                    continue  # a straight quote mark that closes a quotation opens nothing
                 sent = self.sentences[self.sent_of[s]]
                 if e < sent.body_end:
                     self.content_starts.add(e)  # what a frame introduces starts a clause of its own
@@ -405,6 +408,8 @@ class MessageContext:
                 if lowers[s] in OPENING_QUOTES:
                     # words in quotation marks are someone else's, whatever they say, up to the closing mark
                     close = next((j for j in range(e, len(lowers)) if lowers[j] in CLOSING_QUOTES), None)
+                    if close is not None:
+                        closing_marks.add(close)
                     close = sent.body_end if close is None else close
                     for j in range(e, close):
                         self.frame_mask[j] |= bit
