@@ -70,9 +70,9 @@ def doc_to_analysis(text: str, doc: Doc) -> dict[str, Any]:
     """Turn a processed doc into the public JSON shape."""
     flags = []
     for f in doc.user_data.get(FLAGS_KEY, ()):
-        span = doc[f.start : f.end]
-        start = span.start_char
-        end = span.end_char
+        start = doc[f.start].idx
+        last = doc[f.end - 1]
+        end = last.idx + len(last.text)
         flags.append(
             {
                 "category": f.category.id,

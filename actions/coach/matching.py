@@ -189,7 +189,8 @@ class AnchoredMatcher:
         self.need_bits: dict[frozenset[str], int] = {}  # each distinct needed word list -> its bit
         self.word_needs: dict[str, int] = {}  # word -> the bits of the needed lists holding it
         self.need_words: frozenset[str] = frozenset()
-        self.anchors: dict[str, Anchors] = {}  # a token's line of the encoding -> where patterns start there
+        # a token's line of the encoding -> where patterns start there, and the needed lists its word is in
+        self.anchors: dict[str, tuple[Anchors, int]] = {}
 
     def add(self, key: str, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         """Add patterns under a key.
@@ -265,20 +266,19 @@ class AnchoredMatcher:
             toks: The message's token views.
             encoded: ``Encoding.encode(toks)``, when the caller already has it.
         """
-        text, starts, classes, lowers, words, lines = encoded or self.encoding.encode(toks)
-        hits = self._hits(toks, classes, lowers, lines)
+        text, starts, classes, lowers, _words, lines = encoded or self.encoding.encode(toks)
+        hits, have = self._hits(toks, classes, lowers, lines)
         if not hits:
             return []
-        have = self._needs_met(words)
         n = len(toks)
         best: dict[tuple[str, int], int] = {}
         for i, bucket in hits:
             nxt = lowers[i + 1] if i + 1 < n else ""
             start = starts[i]
             for follow, need, trivial, key, match in bucket:
-                if follow is not None and nxt not in follow:
-                    continue
                 if need and need & have != need:
+                    continue  # (most patterns tried fail here: test it first)
+                if follow is not None and nxt not in follow:
                     continue
                 if trivial:
                     end = i + 1
@@ -301,11 +301,12 @@ class AnchoredMatcher:
 
     def _hits(
         self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
-    ) -> list[tuple[int, list[Spec]]]:
-        """The tokens where some pattern can start, with those patterns.
+    ) -> tuple[list[tuple[int, list[Spec]]], int]:
+        """Where patterns can start (token, patterns), and the needed word lists the message meets.
 
         In the order of a pass per index (first words, word pairs, lemmas, norms, texts, word lists,
-        anywhere), as that order decides which of two overlapping flags is kept.
+        anywhere), as that order decides which of two overlapping flags is kept. The needs are read from the
+        same per-word cache, instead of looking every word up in the large table of needed words.
         """
         anchors = self.anchors
         if len(anchors) > CACHE_LIMIT:
@@ -314,11 +315,15 @@ class AnchoredMatcher:
         pair_hits: list[tuple[int, list[Spec]]] = []
         others: list[tuple[int, int, list[Spec]]] = []
         last = len(lines) - 1
+        have = 0
         known = anchors.get  # bound once: this loop runs for every token of every message
         for i, line in enumerate(lines):
-            found = known(line)
-            if found is None:
-                found = self._anchors_at(toks[i], classes[i], line)
+            entry = known(line)
+            if entry is None:
+                entry = self._anchors_at(toks[i], classes[i], line)
+            found, needs = entry
+            if needs:
+                have |= needs
             if not found:
                 continue
             first, following, rest = found
@@ -334,10 +339,13 @@ class AnchoredMatcher:
         if others:
             others.sort(key=_index_then_token)
             hits.extend((i, bucket) for _, i, bucket in others)
-        return hits
+        return hits, have
 
-    def _anchors_at(self, view: TokenView, classes: str, line: str) -> Anchors:
-        """The patterns that can start at a token: by its first word, by word pair, by the other indexes."""
+    def _anchors_at(self, view: TokenView, classes: str, line: str) -> tuple[Anchors, int]:
+        """The patterns that can start at a token, and the bits of the needed word lists its word is in.
+
+        Patterns are found by the token's first word, by word pair, and by the other indexes.
+        """
         lower_index = self.index[0]
         rest = [(slot, self.index[slot][view[slot]]) for slot in (1, 2, 3) if view[slot] in self.index[slot]]
         rank = 4
@@ -351,10 +359,11 @@ class AnchoredMatcher:
         found: Anchors = NOWHERE
         if lower in lower_index or lower in self.pairs or rest:
             found = (lower_index.get(lower), self.pairs.get(lower), tuple(rest))
+        entry = (found, self.word_needs.get(lower, 0))
         # a token whose fields were cleaned for the encoding shares its line with others: not cached
         if not (view[6] or "\t" in view[3] or "\n" in view[3]):
-            self.anchors[line] = found
-        return found
+            self.anchors[line] = entry
+        return entry
 
     def overlaps(self, key: str, encoded: Encoded, start: int, end: int, reach: int = 3) -> bool:
         """Whether a pattern under ``key`` matches a span overlapping tokens ``start``..``end``.

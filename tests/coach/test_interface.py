@@ -46,6 +46,18 @@ def test_analysis_has_the_public_shape() -> None:
     json.dumps(result)
 
 
+def test_pipeline_call_writes_spans_like_analyze_flags() -> None:
+    """``nlp(text)`` writes ``doc.spans``; analyze() takes the lean path, and both agree."""
+    from actions.coach.engine import get_nlp
+
+    text = "Honestly you should see a doctor. You're overreacting."
+    doc = get_nlp()(text)
+    spans = [(s.label_, s.start_char, s.end_char) for s in doc.spans["coach"]]
+    flags = [(f["category"], f["start"], f["end"]) for f in analyze(text)["flags"]]
+    assert spans == flags
+    assert {label for label, _, _ in spans} == {"advising", "judging"}
+
+
 def test_flags_are_ordered_by_importance() -> None:
     result = analyze("Professionally speaking, you need to stop that.")
     assert [f["category"] for f in result["flags"]][:2] == ["expert_positioning", "advising"]
