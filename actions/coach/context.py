@@ -186,6 +186,10 @@ FINITE_AFTER_SUBJECT = frozenset(
         "gets",
     }
 )
+# words a sentence put as a statement starts with ("you kind of owe her a call?" rises, but tells)
+DECLARATIVE_SUBJECTS = frozenset(
+    {"you", "u", "ur", "youre", "that", "thats", "this", "it", "its", "i", "he", "she", "they", "there", "we"}
+)
 INVERTED_SUBJECTS = frozenset(
     {
         "you",
@@ -224,10 +228,12 @@ class Sentence:
     asks: int = 0  # questions it asks: "where did you go, did anyone see you?" asks two
     # where the asking starts: in "It's probably nothing, how did he take it?" the first clause still tells
     ask_from: int = 0
+    # a statement said with a rising "?" and no question form: "you kind of owe her a call?"
+    uptalk: bool = False
 
     def asks_at(self, i: int) -> bool:
         """Whether token ``i`` lies in the part of the sentence that asks."""
-        return self.question and i >= self.ask_from
+        return self.question and not self.uptalk and i >= self.ask_from
 
 
 class MessageContext:
@@ -371,7 +377,15 @@ class MessageContext:
                     ) or (w in AUX_INVERSION and nxt in SUBJECTS)
             self.sentences.append(
                 Sentence(
-                    begin, content0, body_end, end, question, tag, max(asks, question), max(ask_from, begin)
+                    begin,
+                    content0,
+                    body_end,
+                    end,
+                    question,
+                    tag,
+                    max(asks, question),
+                    max(ask_from, begin),
+                    question and not asks and _declarative(lowers, content0, body_end),
                 )
             )
         self._mark_frames(spans, lowers)
@@ -380,8 +394,11 @@ class MessageContext:
         # a check ("..., is that right?") or a trailing "you said" frames the whole sentence it ends
         for kind, bit in (("check", FRAME_BITS["tentative"]), ("said", FRAME_BITS["quote"])):
             for s, _ in spans.get(kind, ()):
-                sent = self.sentences[self.sent_of[s]]
-                for i in range(sent.begin, sent.end):
+                k = self.sent_of[s]
+                sent = self.sentences[k]
+                # a check said on its own ("... no say over it? Have I got that right?") checks what came before
+                begin = self.sentences[k - 1].begin if kind == "check" and k and s <= sent.content else sent.begin
+                for i in range(begin, sent.end):
                     self.frame_mask[i] |= bit
         # "either is fine", "it's your call": options handed back make the suggestions non-directive
         # ... except after a "but" in the same sentence: "it's up to you, but you really should tell her"
@@ -519,6 +536,11 @@ def _asks(lowers: list[str], c: int, ce: int) -> bool:
         # "where did you go", "what time did you leave", "who else knows"
         return nxt in AUX_INVERSION or (after in AUX_INVERSION and nxt.isalpha()) or nxt in ("else", "knows")
     return w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or nxt in ("it", "that", "this", "there"))
+
+
+def _declarative(lowers: list[str], c: int, end: int) -> bool:
+    """Whether a sentence starting at ``c`` is put as a statement: a subject first, no question word in it."""
+    return c < end and lowers[c] in DECLARATIVE_SUBJECTS and not any(w in WH_WORDS for w in lowers[c:end])
 
 
 def _aside(lowers: list[str], c: int, ce: int) -> bool:
