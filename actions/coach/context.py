@@ -189,6 +189,7 @@ FINITE_AFTER_SUBJECT = frozenset(
 # words a sentence put as a statement starts with ("you kind of owe her a call?" rises, but tells)
 DECLARATIVE_SUBJECTS = frozenset(
     {"you", "u", "ur", "youre", "that", "thats", "this", "it", "its", "i", "he", "she", "they", "there", "we"}
+    | {"the", "your", "my", "his", "her", "their"}
 )
 INVERTED_SUBJECTS = frozenset(
     {
