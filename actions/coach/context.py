@@ -90,6 +90,7 @@ AUX_INVERSION = frozenset(
     }
 )
 ASIDE_VERBS = frozenset({"think", "reckon", "suppose", "say", "guess"})
+INFERENCE_VERBS = frozenset({"tells", "says", "shows", "means", "suggests", "proves", "makes"})
 OPENING_QUOTES = frozenset({'"', "“"})
 CLOSING_QUOTES = frozenset({'"', "”"})
 # an opener that softens what follows into a suggestion: "maybe write it down" is advice wherever it starts
@@ -190,6 +191,7 @@ FINITE_AFTER_SUBJECT = frozenset(
 DECLARATIVE_SUBJECTS = frozenset(
     {"you", "u", "ur", "youre", "that", "thats", "this", "it", "its", "i", "he", "she", "they", "there", "we"}
     | {"the", "your", "my", "his", "her", "their"}
+    | {"sounds", "seems", "feels", "looks", "kind", "sort", "kinda", "sorta"}  # "(it) kind of feels like ...?"
 )
 INVERTED_SUBJECTS = frozenset(
     {
@@ -440,6 +442,8 @@ class MessageContext:
                     or lowers[i] not in STRONG_BOUNDARIES
                     or (carry_reasons and lowers[i] in CARRIED)
                 ):
+                    if lowers[i] == "which" and i + 1 < sent.body_end and lowers[i + 1] in INFERENCE_VERBS:
+                        break  # "you keep saying you're fine, which tells me ...": the trainee's own inference
                     listed = listed or lowers[i] == ":"
                     self.frame_mask[i] |= bit
                     i += 1
