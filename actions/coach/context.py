@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .matching import TokenView, token_views
@@ -127,8 +128,9 @@ INVITED_ACTS = frozenset(
 )
 OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them", "him", "a", "an", "some"})
 ELIDED_SUBJECT_VERBS = frozenset(
-    {"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope"}
+    {"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope", "understand", "relate"}
 )
+AGREEING_ADVERBS = frozenset({"totally", "completely", "really", "honestly", "fully", "absolutely", "so", "defo"})
 # after a sentence-initial "don't", words that read as "(I) don't ...", not as a command
 ELIDED_AFTER_DONT = frozenset({"want", "wanna", "know", "mean", "need"})
 SUBJECTS = frozenset(
@@ -331,6 +333,8 @@ class MessageContext:
                     continue
                 # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
                 self.content_starts.update(range(cb, c + 1))
+                if c + 1 < ce and lowers[c + 1] in ("you", "u") and _vocative(toks[c], lowers[c], lex):
+                    self.content_starts.add(c + 1)  # "Sam you need to chill": a name, then the clause
                 if content0 == body_end:
                     content0 = c
                 initial = k == 0 or c == content0
@@ -565,11 +569,27 @@ def _skip_openers(
     while c < ce:
         if c in opener_ends:
             c = opener_ends[c]
-        elif lowers[c] in openers or toks[c][5] or toks[c][6]:
+        elif (lowers[c] in openers and not _verb_with_object(lowers, c, ce)) or toks[c][5] or toks[c][6]:
             c += 1
         else:
             break
     return c
+
+
+def _vocative(tok: TokenView, lower: str, lex: LexiconView) -> bool:
+    """Whether a clause's first word reads as a name said to the peer ("Sam you need to ...")."""
+    return (
+        tok[3][:1].isupper()
+        and tok[4]
+        and lower not in lex.base_verbs
+        and lower not in lex.openers
+        and lower not in STOP_WORDS  # "If you could ...", "When you ..."
+    )
+
+
+def _verb_with_object(lowers: list[str], c: int, ce: int) -> bool:
+    """Whether an opener word is used as a verb here: "listen to the people ...", "look at the facts"."""
+    return lowers[c] in ("listen", "look") and c + 1 < ce and lowers[c + 1] in ("to", "into")
 
 
 def _imperative_verb(
@@ -591,6 +611,8 @@ def _imperative_verb(
         return c + 1
     if w not in lex.base_verbs or w in lex.not_imperative:
         return None
+    if w in ELIDED_SUBJECT_VERBS and c > 0 and lowers[c - 1] in AGREEING_ADVERBS:
+        return None  # "Totally get it if you'd rather not": "I" left out, nobody is told to get it
     if not initial and w in lex.adjectives:
         return (
             None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
