@@ -124,6 +124,7 @@ INVITED_ACTS = frozenset(
         "shout",
         "reach",
         "think",
+        "sit",  # "sit with it as long as you need"
     }
 )
 OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them", "him", "a", "an", "some"})
