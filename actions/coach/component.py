@@ -238,6 +238,8 @@ class DirectiveCoach:
         sent = ctx.sentence_at(s)
         if rule.mood == "statement" and sent.asks_at(s):
             return False
+        if rule.mood == "told" and sent.question:
+            return False  # said without any "?": a rising "less about X, more about Y?" checks
         if rule.mood == "question" and not sent.question:
             return False
         if rule.min_questions or rule.max_questions is not None:

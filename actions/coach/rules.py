@@ -16,7 +16,7 @@ from ruamel.yaml.error import YAMLError
 
 DATA_DIR = Path(__file__).parent / "data"
 POSITIONS = ("clause_start", "sentence_start", "anywhere")
-MOODS = ("statement", "question", "any")
+MOODS = ("statement", "told", "question", "any")
 SLOTS = ("after", "from_start", "none")
 CONTEXT_KINDS = ("reflective", "peer_mind", "quote", "tentative", "autonomy")
 
