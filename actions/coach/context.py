@@ -381,7 +381,10 @@ class MessageContext:
                     nxt = lowers[content0 + 1] if content0 + 1 < body_end else ""
                     # "what do you ...", "how's ..." ask; "what worked for me was ..." tells
                     question = (
-                        w in WH_WORDS and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))
+                        w in WH_WORDS
+                        and (nxt in AUX_INVERSION or nxt in ("'s", "s", "about", "if"))
+                        # "what's really going on is you're jealous" tells: a what-clause as the subject
+                        and not any(lowers[j] in ("is", "was") for j in range(content0 + 3, body_end))
                     ) or (w in AUX_INVERSION and nxt in SUBJECTS)
             self.sentences.append(
                 Sentence(
