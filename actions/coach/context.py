@@ -131,7 +131,9 @@ OBJECT_STARTERS = frozenset({"the", "your", "ur", "his", "her", "their", "them",
 ELIDED_SUBJECT_VERBS = frozenset(
     {"get", "got", "know", "see", "hear", "feel", "love", "miss", "mean", "hope", "understand", "relate"}
 )
-AGREEING_ADVERBS = frozenset({"totally", "completely", "really", "honestly", "fully", "absolutely", "so", "defo"})
+AGREEING_ADVERBS = frozenset(
+    {"totally", "completely", "really", "honestly", "fully", "absolutely", "so", "defo"}
+)
 # after a sentence-initial "don't", words that read as "(I) don't ...", not as a command
 ELIDED_AFTER_DONT = frozenset({"want", "wanna", "know", "mean", "need"})
 SUBJECTS = frozenset(
@@ -194,7 +196,8 @@ FINITE_AFTER_SUBJECT = frozenset(
 DECLARATIVE_SUBJECTS = frozenset(
     {"you", "u", "ur", "youre", "that", "thats", "this", "it", "its", "i", "he", "she", "they", "there", "we"}
     | {"the", "your", "my", "his", "her", "their"}
-    | {"sounds", "seems", "feels", "looks", "kind", "sort", "kinda", "sorta"}  # "(it) kind of feels like ...?"
+    # "(it) kind of feels like ...?"
+    | {"sounds", "seems", "feels", "looks", "kind", "sort", "kinda", "sorta"}
 )
 INVERTED_SUBJECTS = frozenset(
     {
@@ -407,8 +410,9 @@ class MessageContext:
             for s, _ in spans.get(kind, ()):
                 k = self.sent_of[s]
                 sent = self.sentences[k]
-                # a check said on its own ("... no say over it? Have I got that right?") checks what came before
-                begin = self.sentences[k - 1].begin if kind == "check" and k and s <= sent.content else sent.begin
+                # a check said on its own ("... over it? Have I got that right?") checks the sentence before
+                alone = kind == "check" and k and s <= sent.content
+                begin = self.sentences[k - 1].begin if alone else sent.begin
                 for i in range(begin, sent.end):
                     self.frame_mask[i] |= bit
         # "either is fine", "it's your call": options handed back make the suggestions non-directive
@@ -451,7 +455,7 @@ class MessageContext:
                     or (carry_reasons and lowers[i] in CARRIED)
                 ):
                     if lowers[i] == "which" and i + 1 < sent.body_end and lowers[i + 1] in INFERENCE_VERBS:
-                        break  # "you keep saying you're fine, which tells me ...": the trainee's own inference
+                        break  # "you keep saying you're fine, which tells me ...": the trainee's inference
                     listed = listed or lowers[i] == ":"
                     self.frame_mask[i] |= bit
                     i += 1
