@@ -373,7 +373,8 @@ class MessageContext:
             if ask_from == begin and content0 < body_end and lowers[content0] in WH_WORDS:
                 for c in [c for c in self.imperatives if content0 < c < body_end]:
                     del self.imperatives[c]  # "What would help? Ideas, company, ...?": options, not commands
-            if tag and content0 < body_end and lowers[content0] in WH_WORDS:
+            wh_led = content0 < body_end and lowers[content0] in WH_WORDS
+            if tag and wh_led and not _cleft(lowers, content0, body_end):
                 tag = False  # "What might help, do you think?" asks; the tail is an aside, not a tag
             question = False
             if not tag:
@@ -486,6 +487,11 @@ class LexiconView:
         self.base_verbs = base_verbs
         self.not_imperative = not_imperative
         self.adjectives = adjectives
+
+
+def _cleft(lowers: list[str], content: int, body_end: int) -> bool:
+    """Whether a what-clause is the subject of a statement: "what's really going on is you're jealous"."""
+    return lowers[content] == "what" and any(lowers[j] in ("is", "was") for j in range(content + 3, body_end))
 
 
 def _is_terminal(text: str) -> bool:
