@@ -67,6 +67,19 @@ class CoachLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``token.lemma_`` on every token; keep the coach's token views in ``doc.user_data``."""
+        self._prepare(doc, set_lemmas=True)
+        return doc
+
+    def prepare(self, doc: Doc) -> Doc:
+        """Keep the coach's token views in ``doc.user_data`` only, leaving ``token.lemma_`` unset.
+
+        ``analyze()`` reads the lemmas from the views; writing them to every token costs about 2% of an
+        analysis.
+        """
+        self._prepare(doc, set_lemmas=False)
+        return doc
+
+    def _prepare(self, doc: Doc, set_lemmas: bool) -> None:
         if self.lexicon is None:
             raise RuntimeError("coach_lemmatizer used before initialize()")
         cache = self.cache
@@ -82,13 +95,13 @@ class CoachLemmatizer:
             hit = lookup(key)
             if hit is None:
                 hit = cache[key] = self._analyse(tok)
-            tok.lemma = hit[0]
+            if set_lemmas:
+                tok.lemma = hit[0]
             add_view(hit[1])
             add_line(hit[2])
             add_classes(hit[3])
         doc.user_data[VIEWS_KEY] = views
         doc.user_data[LINES_KEY] = (self.lexicon.encoding, lines, classes)
-        return doc
 
     def _analyse(self, tok: Token) -> tuple[int, TokenView, str, str]:
         lex = self.lexicon

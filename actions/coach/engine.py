@@ -103,8 +103,11 @@ def process(nlp: Language, text: str) -> Doc:
 
 @lru_cache(maxsize=4)
 def _components(nlp: Language) -> tuple[Any, ...]:
-    # a component's lean entry point when it has one (the coach's skips writing doc.spans)
-    return tuple(getattr(proc, "find_flags", proc) for _, proc in nlp.pipeline)
+    # a component's lean entry point when it has one: the coach's skips writing doc.spans, the lemmatizer's
+    # skips writing token.lemma_ (the coach reads lemmas from its token views)
+    return tuple(
+        getattr(proc, "find_flags", None) or getattr(proc, "prepare", proc) for _, proc in nlp.pipeline
+    )
 
 
 def _clip(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from .component import VIEWS_KEY
 from .context import FRAME_BITS, WH_WORDS
 from .engine import get_nlp, process
 
@@ -75,4 +76,5 @@ def _first_person(doc: Doc, start: int, end: int) -> bool:
 
 
 def _feels(doc: Doc, start: int, end: int) -> bool:
-    return any(t.lemma_ in ("feel", "sound", "seem") or t.lower_ in ("torn", "sure") for t in doc[start:end])
+    views = doc.user_data[VIEWS_KEY]  # process() leaves token.lemma_ unset: the lemmas are in the views
+    return any(v[1] in ("feel", "sound", "seem") or v[0] in ("torn", "sure") for v in views[start:end])

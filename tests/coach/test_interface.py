@@ -58,6 +58,18 @@ def test_pipeline_call_writes_spans_like_analyze_flags() -> None:
     assert {label for label, _, _ in spans} == {"advising", "judging"}
 
 
+def test_pipeline_call_sets_lemmas_and_the_lean_path_keeps_them_in_the_views() -> None:
+    """``nlp(text)`` sets ``token.lemma_``; the coach's lean path reads the same lemmas from its views."""
+    from actions.coach.component import VIEWS_KEY
+    from actions.coach.engine import get_nlp, process
+
+    text = "u were crying and she kept telling you to stop"
+    doc = get_nlp()(text)
+    lean = process(get_nlp(), text)
+    assert [t.lemma_ for t in doc][:5] == ["you", "be", "cry", "and", "she"]
+    assert [v[1] for v in lean.user_data[VIEWS_KEY]] == [t.lemma_ for t in doc]
+
+
 def test_flags_are_ordered_by_importance() -> None:
     result = analyze("Professionally speaking, you need to stop that.")
     assert [f["category"] for f in result["flags"]][:2] == ["expert_positioning", "advising"]
