@@ -44,10 +44,6 @@ CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 CACHE_LIMIT = 200_000
 
 
-def _index_then_token(hit: tuple[int, int, Any]) -> tuple[int, int]:
-    return hit[0], hit[1]
-
-
 class WordList(list):  # type: ignore[type-arg]
     """A named word list: a plain list to spaCy's pattern schema, a class code to this matcher."""
 
@@ -337,7 +333,7 @@ class AnchoredMatcher:
                 others.append((index_rank, i, bucket))
         hits += pair_hits
         if others:
-            others.sort(key=_index_then_token)
+            others.sort()  # by index rank, then token: no two share both, so buckets are never compared
             hits.extend((i, bucket) for _, i, bucket in others)
         return hits, have
 
