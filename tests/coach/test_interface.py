@@ -163,7 +163,8 @@ FLOORS = {"blind3_labelled.txt": (0.92, 0.80, 0.90), "final5_labelled.txt": (0.9
           "final6_labelled.txt": (0.97, 0.92, 0.92), "final7_labelled.txt": (0.96, 0.87, 0.96),
           "final8_labelled.txt": (0.96, 0.89, 0.95), "final9_labelled.txt": (0.97, 0.95, 0.93),
           "final10_labelled.txt": (0.97, 0.92, 0.97), "final11_labelled.txt": (0.97, 0.94, 0.93),
-          "final12_labelled.txt": (0.96, 0.92, 0.94), "final13_labelled.txt": (0.97, 0.95, 0.94)}
+          "final12_labelled.txt": (0.96, 0.92, 0.94), "final13_labelled.txt": (0.97, 0.95, 0.94),
+          "final14_labelled.txt": (0.96, 0.92, 0.95)}
 DEFAULT_FLOOR = (0.90, 0.90, 0.80)
 
 
