@@ -302,7 +302,8 @@ class MessageContext:
             # "Type whenever you're ready" invites; "maybe give that a go when you feel up to it" advises
             v = _skip_openers(toks, lowers, b, s, opener_ends, lex.openers)
             if v < s and (
-                lowers[v] in INVITED_ACTS
+                # "go and wash your face ... when you're ready": the act is the one after "and"
+                (lowers[v] in INVITED_ACTS and not (v + 1 < s and lowers[v + 1] == "and"))
                 or (v + 1 < s and lowers[v + 1] in ("me", "us"))
                 or (v + 2 < s and lowers[v] == "have" and lowers[v + 2] in INVITED_ACTS)  # "have a think"
             ):
@@ -334,6 +335,7 @@ class MessageContext:
                 c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
                     prev_short = True  # a filler clause ("you could just, like, mention it") hands on
+                    self.content_starts.update(range(cb, ce))  # "lol well anyway, what are you doing ...?"
                     continue
                 # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
                 self.content_starts.update(range(cb, c + 1))
@@ -457,6 +459,8 @@ class MessageContext:
                 ):
                     if lowers[i] == "which" and i + 1 < sent.body_end and lowers[i + 1] in INFERENCE_VERBS:
                         break  # "you keep saying you're fine, which tells me ...": the trainee's inference
+                    if lowers[i] == "," and _verdict_tail(lowers, i + 1, sent.body_end):
+                        break  # "... you feel in control, that's what's going on": the trainee's verdict
                     listed = listed or lowers[i] == ":"
                     self.frame_mask[i] |= bit
                     i += 1
@@ -487,6 +491,17 @@ class LexiconView:
         self.base_verbs = base_verbs
         self.not_imperative = not_imperative
         self.adjectives = adjectives
+
+
+def _verdict_tail(lowers: list[str], i: int, end: int) -> bool:
+    """Whether a clause at ``i`` sums up in the trainee's voice: "that's what's ...", "that's all ..."."""
+    if i < end and lowers[i] == "thats":
+        j = i + 1
+    elif i + 1 < end and lowers[i] == "that" and lowers[i + 1] in ("'s", "is", "s"):
+        j = i + 2
+    else:
+        return False
+    return j < end and lowers[j] in ("what", "all", "why")
 
 
 def _cleft(lowers: list[str], content: int, body_end: int) -> bool:
@@ -546,7 +561,7 @@ def _spliced_command(lowers: list[str], c: int, ce: int, lex: LexiconView) -> bo
         ce - c >= 3
         and lowers[c] in lex.base_verbs
         and lowers[c] not in ELIDED_SUBJECT_VERBS
-        and lowers[c + 1] in OBJECT_STARTERS
+        and (lowers[c + 1] in OBJECT_STARTERS or (lowers[c] == "try" and lowers[c + 1] in ("to", "and")))
     )
 
 
