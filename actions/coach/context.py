@@ -561,7 +561,11 @@ def _spliced_command(lowers: list[str], c: int, ce: int, lex: LexiconView) -> bo
         ce - c >= 3
         and lowers[c] in lex.base_verbs
         and lowers[c] not in ELIDED_SUBJECT_VERBS
-        and (lowers[c + 1] in OBJECT_STARTERS or (lowers[c] == "try" and lowers[c + 1] in ("to", "and")))
+        and (
+            lowers[c + 1] in OBJECT_STARTERS
+            or (lowers[c] == "try" and lowers[c + 1] in ("to", "and"))
+            or (lowers[c] == "do" and lowers[c + 1] == "it" and lowers[c + 2] in ("now", "today", "asap"))
+        )
     )
 
 
