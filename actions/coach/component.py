@@ -169,6 +169,7 @@ class DirectiveCoach:
             self.matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.patterns])
             if rule.exclude:
                 self.exclude_matcher.add(rule.id, [lex.expand(list(p), rule.id) for p in rule.exclude])
+        self.matcher.renumber_needs()
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the flags in a message; store them on the doc and as spans in ``doc.spans``."""

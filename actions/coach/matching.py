@@ -179,6 +179,8 @@ class AnchoredMatcher:
         self.index: tuple[dict[str, list[Spec]], ...] = ({}, {}, {}, {})
         self.by_class: dict[str, list[Spec]] = {}
         self.pairs: dict[str, dict[str, list[Spec]]] = {}  # first word -> second word -> patterns
+        self.by_regex: dict[tuple[int, str], list[Spec]] = {}  # (field, REGEX) of a first token -> patterns
+        self._regex_tests: tuple[tuple[int, Callable[[str], Any], list[Spec]], ...] = ()
         self.anywhere: list[Spec] = []
         self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
@@ -215,6 +217,45 @@ class AnchoredMatcher:
         self.need_words = frozenset(self.word_needs)
         self.anchors.clear()
 
+    def renumber_needs(self) -> None:
+        """Give the needed word lists of the most-tried patterns the lowest bits; call after the last ``add``.
+
+        Bits are first handed out in the order patterns are added, so a pattern filed under a common word
+        ("you", "it") can need a list numbered in the thousands, and testing it costs a many-digit integer
+        operation for every "you" of every message. The largest buckets are filed under the commonest words;
+        their patterns' needs are numbered first, so those tests use small integers. Which patterns are tried,
+        and in what order, does not change.
+        """
+        buckets: list[list[Spec]] = [*self.index[0].values()]
+        buckets += [bucket for following in self.pairs.values() for bucket in following.values()]
+        buckets += [bucket for index in self.index[1:] for bucket in index.values()]
+        buckets += [*self.by_class.values(), *self.by_regex.values(), self.anywhere]
+        compiled = {id(p.spec): p for patterns in self.by_key.values() for p in patterns}
+        order: dict[frozenset[str], int] = {}
+        for bucket in sorted(buckets, key=len, reverse=True):
+            for spec in bucket:
+                for need in compiled[id(spec)].needs:
+                    order.setdefault(need, 1 << len(order))
+        for patterns in self.by_key.values():  # needs of patterns filed nowhere (none today) keep a bit too
+            for p in patterns:
+                for need in p.needs:
+                    order.setdefault(need, 1 << len(order))
+        self.need_bits = order
+        self.word_needs = {}
+        for need, bit in order.items():
+            for word in need:
+                self.word_needs[word] = self.word_needs.get(word, 0) | bit
+        renewed: dict[int, Spec] = {}
+        for p in compiled.values():
+            old = p.spec
+            p.need_mask = self._need_mask(p.needs)
+            p.freeze()
+            renewed[id(old)] = p.spec
+        for bucket in buckets:
+            bucket[:] = [renewed[id(spec)] for spec in bucket]
+        self.need_words = frozenset(self.word_needs)
+        self.anchors.clear()
+
     def _need_mask(self, needs: tuple[frozenset[str], ...]) -> int:
         mask = 0
         for need in needs:
@@ -239,6 +280,13 @@ class AnchoredMatcher:
                 else:
                     for word in words:
                         self._index_word(slot, str(word), pattern)
+                return
+            if isinstance(value, dict) and set(value) == {"REGEX"}:
+                # tested once per distinct word, when its anchors are first looked up, not at every token
+                self.by_regex.setdefault((slot, str(value["REGEX"])), []).append(pattern.spec)
+                self._regex_tests = tuple(
+                    (field, re.compile(rx).search, bucket) for (field, rx), bucket in self.by_regex.items()
+                )
                 return
         self.anywhere.append(pattern.spec)
 
@@ -347,6 +395,10 @@ class AnchoredMatcher:
         rank = 4
         for code, bucket in self.by_class.items():
             if code in classes:
+                rest.append((rank, bucket))
+            rank += 1
+        for field, search, bucket in self._regex_tests:
+            if search(view[field]):
                 rest.append((rank, bucket))
             rank += 1
         if self.anywhere:

@@ -59,6 +59,11 @@ def test_anchored_matcher_agrees_with_spacy(rule) -> None:  # type: ignore[no-un
             [(0, 3), (1, 3), (5, 7)],
         ),
         ([{"ORTH": ","}, {"LOWER": "right"}], "You know, right?", [(2, 4)]),
+        (
+            [{"IS_ALPHA": True, "LOWER": {"REGEX": "ing$"}}, {"LOWER": "is"}, {"LOWER": "selfish"}],
+            "Leaving is selfish. Sing is selfish? King is kind",
+            [(0, 3), (4, 7)],
+        ),
         ([{"LOWER": "why"}, {"IS_ALPHA": True, "OP": "{1,2}"}, {"ORTH": "?"}], "why did you? why?", [(0, 4)]),
     ],
 )
@@ -68,6 +73,15 @@ def test_pattern_language(pattern: list[dict], text: str, spans: list[tuple[int,
     matcher.add("k", [pattern])
     found = sorted((s, e) for _, s, e in matcher(token_views(nlp(text))))
     assert found == spans
+
+
+def test_a_regex_first_token_is_indexed_not_tried_everywhere() -> None:
+    """A pattern whose first token is a REGEX is found through its words, not tried at every token."""
+    matcher = AnchoredMatcher(Encoding({}))
+    matcher.add("k", [[{"LOWER": {"REGEX": "ing$"}}, {"LOWER": "is"}]])
+    assert not matcher.anywhere
+    found = matcher(token_views(get_nlp()("Walking is good. Talk is cheap")))
+    assert [(s, e) for _, s, e in found] == [(0, 2)]
 
 
 @pytest.mark.parametrize(
