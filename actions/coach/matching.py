@@ -283,10 +283,12 @@ class AnchoredMatcher:
                 return
             if isinstance(value, dict) and set(value) == {"REGEX"}:
                 # tested once per distinct word, when its anchors are first looked up, not at every token
-                self.by_regex.setdefault((slot, str(value["REGEX"])), []).append(pattern.spec)
-                self._regex_tests = tuple(
-                    (field, re.compile(rx).search, bucket) for (field, rx), bucket in self.by_regex.items()
-                )
+                rx = str(value["REGEX"])
+                bucket = self.by_regex.get((slot, rx))
+                if bucket is None:
+                    bucket = self.by_regex[(slot, rx)] = []
+                    self._regex_tests += ((slot, re.compile(rx).search, bucket),)
+                bucket.append(pattern.spec)
                 return
         self.anywhere.append(pattern.spec)
 
