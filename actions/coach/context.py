@@ -315,7 +315,9 @@ class MessageContext:
             while body_end > begin and _is_terminal(toks[body_end - 1][3]):
                 body_end -= 1
             # (the cheap tests first: most sentences have one closing mark and no tag)
-            ends_q = body_end < end and any("?" in toks[i][3] for i in range(body_end, end))
+            ends_q = body_end < end and (
+                "?" in toks[body_end][3] or any("?" in toks[i][3] for i in range(body_end + 1, end))
+            )
             tag = (
                 bool(tag_spans)
                 and any(s >= begin and body_end <= e <= end for s, e in tag_spans)
@@ -432,7 +434,10 @@ class MessageContext:
         # its sentence: commas alone don't end "It sounds like, deep down, you want him back".
         closing_marks: set[int] = set()
         for kind, bit in FRAME_BITS.items():
-            for s, e in sorted(spans.get(kind, ())):
+            found = spans.get(kind)
+            if not found:
+                continue
+            for s, e in sorted(found):
                 if s in closing_marks:
                     continue  # a straight quote mark that closes a quotation opens nothing
                 sent = self.sentences[self.sent_of[s]]
@@ -520,7 +525,7 @@ def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
     i = 0
     while i < n:
         tok = toks[i]
-        if (tok[5] and _is_terminal(tok[3])) or (tok[6] and "\n" in tok[3]):
+        if (tok[5] and tok[3][:1] in TERMINAL_CHARS and _is_terminal(tok[3])) or (tok[6] and "\n" in tok[3]):
             j = i + 1
             while j < n and (_is_terminal(toks[j][3]) or toks[j][6] or toks[j][3] in ('"', "”", ")")):
                 j += 1
@@ -540,9 +545,10 @@ def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bo
     out = []
     cb = begin
     strong = False
+    boundaries = BOUNDARIES
     for i in range(begin, end):
         w = lowers[i]
-        if w in BOUNDARIES or (not w.isascii() and not w.isalnum()):
+        if w in boundaries or (not w.isascii() and not w.isalnum()):
             if i > cb:
                 out.append((cb, i, strong))
             cb = i + 1

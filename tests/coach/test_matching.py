@@ -91,3 +91,23 @@ def test_a_regex_first_token_is_indexed_not_tried_everywhere() -> None:
 def test_unsupported_patterns_are_reported(pattern: list[dict]) -> None:  # type: ignore[type-arg]
     with pytest.raises(RuleError):
         AnchoredMatcher(Encoding({})).add("k", [pattern])
+
+
+def test_needed_words_are_read_per_message_and_patterns_added_later_are_found() -> None:
+    """A bucket keeps which patterns pass its needed-word test per message kind; that must never go stale."""
+    nlp = get_nlp()
+    matcher = AnchoredMatcher(Encoding({}))
+    matcher.add("must", [[{"LOWER": "you"}, {"IS_ALPHA": True, "OP": "*"}, {"LOWER": "must"}]])
+    matcher.add("should", [[{"LOWER": "you"}, {"IS_ALPHA": True, "OP": "*"}, {"LOWER": "should"}]])
+
+    def keys(text: str) -> list[str]:
+        return sorted(key for key, _, _ in matcher(token_views(nlp(text))))
+
+    for _ in range(2):  # the second round reads what the first one kept
+        assert keys("you really must go") == ["must"]
+        assert keys("you really should go") == ["should"]
+        assert keys("you should and must") == ["must", "should"]
+        assert keys("you could go") == []
+    matcher.add("could", [[{"LOWER": "you"}, {"LOWER": "could"}]])
+    assert keys("you could go") == ["could"]
+    assert keys("you really must go") == ["must"]
