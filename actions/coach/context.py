@@ -221,6 +221,8 @@ INVERTED_SUBJECTS = frozenset(
 ADJECTIVE_FOLLOWERS = frozenset(
     {"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"}
 )
+MODALS = frozenset({"can", "could", "would", "will", "might", "may", "should", "must", "'ll", "'d", "ca"})
+WISH_WORDS = frozenset({"want", "like", "prefer", "rather", "wanna"})
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8, "autonomy": 16}
 
 
@@ -329,6 +331,8 @@ class MessageContext:
             prev_lead = ""
             prev_short = False
             prev_imperative = False
+            after_filler = False
+            last_word = last_subject = ""  # the end of the last clause that said something
             asks = 0
             ask_from = -1
             for k, (cb, ce, strong) in enumerate(clauses):
@@ -337,6 +341,7 @@ class MessageContext:
                 c = _skip_openers(toks, lowers, cb, ce, opener_ends, lex.openers)
                 if c >= ce:
                     prev_short = True  # a filler clause ("you could just, like, mention it") hands on
+                    after_filler = True
                     self.content_starts.update(range(cb, ce))  # "lol well anyway, what are you doing ...?"
                     continue
                 # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
@@ -357,6 +362,14 @@ class MessageContext:
                     or any(lowers[j] in SOFTENERS for j in range(cb, c))  # "so sorry 💐 maybe write it down"
                     or (joined == "," and _spliced_command(lowers, c, ce, lex))  # "that's awful, ring him"
                 )
+                if after_filler and (
+                    last_word == "to" or (last_word in MODALS and last_subject not in ("you", "u", "ya"))
+                ):
+                    # "would it help to, like, map it out", "I can, um, sit here": the verb goes on from
+                    # before the filler; only "you could, um, call her" still proposes
+                    imperative_ok = False
+                # "tl;dr: set boundaries", "My advice: tell him": a short lead-in and a colon start afresh
+                fresh = initial or (joined == ":" and prev_short)
                 # "..., do you think, or does it ...?" is one question: asides and alternatives don't add one
                 if ends_q and joined != "or" and _asks(lowers, c, ce) and not _aside(lowers, c, ce):
                     asks += 1
@@ -369,14 +382,26 @@ class MessageContext:
                 if ends_q and not initial and ce - c == 1:
                     imperative_ok = False  # "Ideas, company, or just being heard?": a list of options
                 if imperative_ok and c not in self.invitations:
-                    verb = _imperative_verb(lowers, toks, c, ce, lex, initial)
+                    verb = _imperative_verb(lowers, toks, c, ce, lex, fresh)
                     if verb is not None:
                         self.imperatives[c] = verb
                         prev_imperative = True
                 prev_lead = lowers[c]
+                after_filler = False
+                last_word = lowers[ce - 1]
+                last_subject = lowers[ce - 2] if ce - 2 >= cb else ""
             if ask_from == begin and content0 < body_end and lowers[content0] in WH_WORDS:
                 for c in [c for c in self.imperatives if content0 < c < body_end]:
                     del self.imperatives[c]  # "What would help? Ideas, company, ...?": options, not commands
+            if ends_q and self.sentences and self.sentences[-1].question:
+                asked = self.sentences[-1]
+                # "What would you want? Vent space, ideas, or ...?", "What would you like me to do? Keep it
+                # between us?": options offered back after a question, not commands
+                if any(lowers[j] == "or" for j in range(begin, body_end)) or any(
+                    lowers[j] in WISH_WORDS for j in range(asked.begin, asked.body_end)
+                ):
+                    for c in [c for c in self.imperatives if begin <= c < body_end]:
+                        del self.imperatives[c]
             wh_led = content0 < body_end and lowers[content0] in WH_WORDS
             if tag and wh_led and not _cleft(lowers, content0, body_end):
                 tag = False  # "What might help, do you think?" asks; the tail is an aside, not a tag
@@ -411,7 +436,12 @@ class MessageContext:
 
     def _mark_frames(self, spans: dict[str, list[tuple[int, int]]], lowers: list[str]) -> None:
         # a check ("..., is that right?") or a trailing "you said" frames the whole sentence it ends
-        for kind, bit in (("check", FRAME_BITS["tentative"]), ("said", FRAME_BITS["quote"])):
+        # "you ought to be happy to be out, but mostly you feel lost": a two-sided reflection
+        for kind, bit in (
+            ("check", FRAME_BITS["tentative"]),
+            ("said", FRAME_BITS["quote"]),
+            ("contrast", FRAME_BITS["reflective"]),
+        ):
             for s, _ in spans.get(kind, ()):
                 k = self.sent_of[s]
                 sent = self.sentences[k]
@@ -676,4 +706,6 @@ def _imperative_verb(
         return None  # "Time heals ..." : subject + third-person verb
     if w == "let" and nxt in ("'s", "us", "me"):
         return None
+    if w == "have" and nxt == "to":
+        return None  # "Have to say, this made me cry": "I" left out; nobody is told to have to
     return c
