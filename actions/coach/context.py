@@ -570,6 +570,16 @@ def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
     return bounds
 
 
+def max_asks(toks: Sequence[TokenView], lowers: list[str]) -> int:
+    """An upper bound on the questions a message asks, far cheaper than its analysis.
+
+    A sentence asks at most once per clause, and clauses are split at boundary words and marks, so the
+    questions are at most the sentences plus the boundaries (``MessageContext`` counts them exactly).
+    """
+    boundaries = sum(1 for w in lowers if w in BOUNDARIES or (not w.isascii() and not w.isalnum()))
+    return len(_sentence_bounds(toks)) + boundaries
+
+
 def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bool]]:
     """Split a sentence body into clauses: (begin, end, starts after a strong boundary)."""
     out = []
