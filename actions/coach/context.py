@@ -333,6 +333,7 @@ class MessageContext:
             prev_imperative = False
             after_filler = False
             last_word = last_subject = ""  # the end of the last clause that said something
+            prev_cb = begin
             asks = 0
             ask_from = -1
             for k, (cb, ce, strong) in enumerate(clauses):
@@ -342,6 +343,7 @@ class MessageContext:
                 if c >= ce:
                     prev_short = True  # a filler clause ("you could just, like, mention it") hands on
                     after_filler = True
+                    prev_cb = cb
                     self.content_starts.update(range(cb, ce))  # "lol well anyway, what are you doing ...?"
                     continue
                 # any marker in a run of openers may start a rule: "lol ok anyway did u see ..."
@@ -368,6 +370,13 @@ class MessageContext:
                     # "would it help to, like, map it out", "I can, um, sit here": the verb goes on from
                     # before the filler; only "you could, um, call her" still proposes
                     imperative_ok = False
+                if (
+                    joined in CLOSING_QUOTES
+                    and prev_cb - 2 >= begin
+                    and lowers[prev_cb - 1] in OPENING_QUOTES
+                    and lowers[prev_cb - 2].isalpha()
+                ):
+                    imperative_ok = False  # there's no "right" amount to share: a word quoted mid-sentence
                 # "tl;dr: set boundaries", "My advice: tell him": a short lead-in and a colon start afresh
                 fresh = initial or (joined == ":" and prev_short)
                 # "..., do you think, or does it ...?" is one question: asides and alternatives don't add one
@@ -387,6 +396,7 @@ class MessageContext:
                         self.imperatives[c] = verb
                         prev_imperative = True
                 prev_lead = lowers[c]
+                prev_cb = cb
                 after_filler = False
                 last_word = lowers[ce - 1]
                 last_subject = lowers[ce - 2] if ce - 2 >= cb else ""
@@ -529,7 +539,9 @@ class LexiconView:
 
 
 def _verdict_tail(lowers: list[str], i: int, end: int) -> bool:
-    """Whether a clause at ``i`` sums up in the trainee's voice: "that's what's ...", "that's all ..."."""
+    """Whether a clause at ``i`` sums up in the trainee's voice: "that's what's ...", "..., admit it"."""
+    if i + 1 < end and lowers[i] in ("admit", "own", "face") and lowers[i + 1] == "it":
+        return True
     if i < end and lowers[i] == "thats":
         j = i + 1
     elif i + 1 < end and lowers[i] == "that" and lowers[i + 1] in ("'s", "is", "s"):
