@@ -142,6 +142,8 @@ class DirectiveCoach:
         self.categories: dict[str, Category] = {}
         self.lexicon: Lexicon | None = None
         self.view: LexiconView | None = None
+        # the last words of multi-word openers ("I'd say", "I think")
+        self.opener_ends: frozenset[str] = frozenset()
 
     def initialize(
         self, get_examples: Any = None, *, nlp: Language | None = None, lexicon: Lexicon | None = None
@@ -160,6 +162,7 @@ class DirectiveCoach:
             lex.words.get("not_imperative", frozenset()),
             lex.words["adjectives"],
         )
+        self.opener_ends = _last_words(lex.contexts.get("opener", []))
         self.encoding = lex.encoding
         self.matcher = AnchoredMatcher(self.encoding)
         self.exclude_matcher = AnchoredMatcher(self.encoding)
@@ -253,6 +256,7 @@ class DirectiveCoach:
             prev[5]
             or prev[6]
             or prev[0] in CLAUSE_OPENERS
+            or prev[0] in self.opener_ends
             or (self.view is not None and prev[0] in self.view.openers)
         )
 
@@ -306,6 +310,21 @@ class DirectiveCoach:
             questions = [sent for sent in ctx.sentences if sent.question]
             s, e = questions[0].begin, questions[-1].end  # the barrage, not one question mark
         return Flag(rule, self.categories[rule.category], s, e, action)
+
+
+def _last_words(patterns: list[list[dict[str, Any]]]) -> frozenset[str]:
+    """The words a pattern can end on: its last token's, and an optional last token's predecessors'."""
+    words: set[str] = set()
+    for pattern in patterns:
+        for tok in reversed(pattern):
+            value = tok.get("LOWER")
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                words.update(str(w) for w in value["IN"])
+            if tok.get("OP") not in ("?", "*"):
+                break
+    return frozenset(words)
 
 
 def _position_ok(position: str, s: int, sentence_start: int, clause_starts: set[int]) -> bool:

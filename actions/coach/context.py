@@ -222,6 +222,7 @@ ADJECTIVE_FOLLOWERS = frozenset(
     {"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"}
 )
 MODALS = frozenset({"can", "could", "would", "will", "might", "may", "should", "must", "'ll", "'d", "ca"})
+ASSERTED = frozenset({"clearly", "obviously", "surely", "definitely"})
 WISH_WORDS = frozenset({"want", "like", "prefer", "rather", "wanna"})
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8, "autonomy": 16}
 
@@ -480,6 +481,8 @@ class MessageContext:
             for s, e in sorted(found):
                 if s in closing_marks:
                     continue  # a straight quote mark that closes a quotation opens nothing
+                if kind in ("reflective", "peer_mind") and s and lowers[s - 1] in ASSERTED:
+                    continue  # "clearly you still want his approval": the trainee's claim, not a reflection
                 sent = self.sentences[self.sent_of[s]]
                 if e < sent.body_end:
                     self.content_starts.add(e)  # what a frame introduces starts a clause of its own
