@@ -222,6 +222,8 @@ ADJECTIVE_FOLLOWERS = frozenset(
     {"", "if", "by", "enough", "then", "now", "though", "thanks", ",", ".", "!", "?"}
 )
 MODALS = frozenset({"can", "could", "would", "will", "might", "may", "should", "must", "'ll", "'d", "ca"})
+ELIDED_OPINION = frozenset({"think", "reckon", "guess", "suppose", "bet", "hope", "wonder", "believe"})
+CLAUSE_SUBJECTS = frozenset({"i", "you", "u", "it", "we", "they", "he", "she", "that", "there", "so"})
 ASSERTED = frozenset({"clearly", "obviously", "surely", "definitely"})
 WISH_WORDS = frozenset({"want", "like", "prefer", "rather", "wanna"})
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8, "autonomy": 16}
@@ -335,6 +337,7 @@ class MessageContext:
             after_filler = False
             last_word = last_subject = ""  # the end of the last clause that said something
             prev_cb = begin
+            prev_infinitive = False  # the last clause held "to" + a verb: "you want to stay ... but find ..."
             asks = 0
             ask_from = -1
             for k, (cb, ce, strong) in enumerate(clauses):
@@ -357,6 +360,8 @@ class MessageContext:
                 joined = lowers[cb - 1] if cb > begin else ""
                 # "ring your mum and make up" joins two commands; "to love someone and be scared" doesn't
                 after_conj = strong and (joined not in ("and", "or", "plus") or prev_imperative)
+                if joined == "but" and prev_infinitive and not prev_imperative:
+                    after_conj = False  # "you want to stay in the faith but find another way": one wish
                 imperative_ok = (
                     initial
                     or after_conj
@@ -398,6 +403,9 @@ class MessageContext:
                         prev_imperative = True
                 prev_lead = lowers[c]
                 prev_cb = cb
+                prev_infinitive = any(
+                    lowers[j] == "to" and lowers[j + 1] in lex.base_verbs for j in range(c, ce - 1)
+                )
                 after_filler = False
                 last_word = lowers[ce - 1]
                 last_subject = lowers[ce - 2] if ce - 2 >= cb else ""
@@ -637,7 +645,12 @@ def _asks(lowers: list[str], c: int, ce: int) -> bool:
     if w in WH_WORDS:
         after = lowers[c + 2] if c + 2 < ce else ""
         # "where did you go", "what time did you leave", "who else knows"
-        return nxt in AUX_INVERSION or (after in AUX_INVERSION and nxt.isalpha()) or nxt in ("else", "knows")
+        # "who's gonna ...?", "what'll you do?": a contracted auxiliary asks as well
+        return (
+            nxt in AUX_INVERSION
+            or (after in AUX_INVERSION and nxt.isalpha())
+            or nxt in ("else", "knows", "'s", "'re", "'ll", "'d")
+        )
     return w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or nxt in ("it", "that", "this", "there"))
 
 
@@ -731,6 +744,10 @@ def _imperative_verb(
         return None  # "Time heals ..." : subject + third-person verb
     if w == "let" and nxt in ("'s", "us", "me"):
         return None
+    if w in ELIDED_OPINION and nxt in CLAUSE_SUBJECTS:
+        return None  # "think I lost you there", "reckon it's worth it": "I" left out before a clause
     if w == "have" and nxt == "to":
         return None  # "Have to say, this made me cry": "I" left out; nobody is told to have to
+    if c > 0 and lowers[c - 1] == "no":
+        return None  # "no break since December", "no hay prisa": "no" before a word makes it a noun
     return c
