@@ -14,7 +14,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .context import FRAME_BITS, STRONG_BOUNDARIES, LexiconView, MessageContext, max_asks
+from .context import (
+    FRAME_BITS,
+    STRONG_BOUNDARIES,
+    LexiconView,
+    MessageContext,
+    max_asks,
+    token_kind,
+    token_kinds,
+)
 from .lexicon import Lexicon, load_lexicon
 from .matching import AnchoredMatcher, Encoded, Encoding, TokenView, token_views
 from .rephrase import extract_action
@@ -22,6 +30,7 @@ from .rules import Category, Rule, load_categories, load_rules
 
 VIEWS_KEY = "coach.token_views"
 LINES_KEY = "coach.token_lines"
+KINDS_KEY = "coach.token_kinds"
 CACHE_LIMIT = 200_000
 CLAUSE_OPENERS = STRONG_BOUNDARIES | {"if", "when", "whenever", "then", "first", "thing"}
 CONTEXT_KEY = "\x00context:"  # rule matches and context matches share one pass; context keys start so
@@ -56,7 +65,7 @@ class CoachLemmatizer:
         """Create an uninitialised lemmatizer."""
         self.name = name
         self.strings = nlp.vocab.strings
-        self.cache: dict[tuple[int, int], tuple[int, TokenView, str, str]] = {}
+        self.cache: dict[tuple[int, int], tuple[int, TokenView, str, str, str]] = {}
         self.lexicon: Lexicon | None = None
 
     def initialize(
@@ -88,8 +97,10 @@ class CoachLemmatizer:
         views: list[TokenView] = []
         lines: list[str] = []
         classes: list[str] = []
+        kinds: list[str] = []
         # bound once: this loop runs for every token of every message
-        add_view, add_line, add_classes, lookup = views.append, lines.append, classes.append, cache.get
+        add_view, add_line, add_classes, add_kind = views.append, lines.append, classes.append, kinds.append
+        lookup = cache.get
         for tok in doc:
             key = (tok.orth, tok.norm)
             hit = lookup(key)
@@ -100,16 +111,18 @@ class CoachLemmatizer:
             add_view(hit[1])
             add_line(hit[2])
             add_classes(hit[3])
+            add_kind(hit[4])
         doc.user_data[VIEWS_KEY] = views
         doc.user_data[LINES_KEY] = (self.lexicon.encoding, lines, classes)
+        doc.user_data[KINDS_KEY] = "".join(kinds)
 
-    def _analyse(self, tok: Token) -> tuple[int, TokenView, str, str]:
+    def _analyse(self, tok: Token) -> tuple[int, TokenView, str, str, str]:
         lex = self.lexicon
         norm = tok.norm_
         lemma = lex.lemma_overrides.get(norm) or lex.lemma_table.get(norm) or norm
         view = (tok.lower_, lemma, norm, tok.text, tok.is_alpha, tok.is_punct, tok.is_space)
         line, cls = lex.encoding.line(view)  # the matchers' encoding of this token, made once per word
-        return self.strings.add(lemma), view, line, cls
+        return self.strings.add(lemma), view, line, cls, token_kind(view)
 
 
 @Language.factory("directive_coach", default_config={"spans_key": "coach", "data_dir": ""})
@@ -198,7 +211,7 @@ class DirectiveCoach:
         if (
             candidates
             and all(rules[m[0]].min_questions for m in candidates)
-            and max_asks(toks, encoded[3]) < min(rules[m[0]].min_questions for m in candidates)
+            and max_asks(self._kinds(doc, toks)) < min(rules[m[0]].min_questions for m in candidates)
         ):
             candidates = []
         flags: list[Flag] = []
@@ -244,7 +257,14 @@ class DirectiveCoach:
         self, doc: Doc, toks: list[TokenView], encoded: Encoded, contexts: dict[str, list[tuple[int, int]]]
     ) -> MessageContext:
         assert self.view is not None
-        return MessageContext(doc, contexts, self.view, toks, encoded[3])
+        return MessageContext(doc, contexts, self.view, toks, encoded[3], self._kinds(doc, toks))
+
+    @staticmethod
+    def _kinds(doc: Doc, toks: list[TokenView]) -> str:
+        kinds = doc.user_data.get(KINDS_KEY)
+        # the lemmatizer's string, when it made the views in use
+        usable = kinds is not None and len(kinds) == len(toks) and VIEWS_KEY in doc.user_data
+        return kinds if usable else token_kinds(toks)
 
     def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
         # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a

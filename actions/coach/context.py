@@ -8,7 +8,8 @@ in the peer's voice ("it sounds like", "you feel", "you said") or make it tentat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -271,6 +272,7 @@ class MessageContext:
         lex: LexiconView,
         toks: Sequence[TokenView] | None = None,
         lowers: list[str] | None = None,
+        kinds: str | None = None,
     ) -> None:
         """Analyse the message.
 
@@ -280,6 +282,7 @@ class MessageContext:
             lex: Word lists the analysis needs.
             toks: The tokens' attributes as the matcher read them (computed when omitted).
             lowers: Their lower-case forms, when the caller has them.
+            kinds: Their ``token_kinds``, when the caller has them.
         """
         self.doc = doc
         toks = toks if toks is not None else token_views(doc)
@@ -315,9 +318,11 @@ class MessageContext:
                 self.invitations.update(range(b, s))
         tag_spans = spans.get("tag", ())
 
-        for begin, end in _sentence_bounds(toks):
+        if kinds is None:
+            kinds = token_kinds(toks)
+        for begin, end in _sentence_bounds(kinds):
             body_end = end
-            while body_end > begin and _is_terminal(toks[body_end - 1][3]):
+            while body_end > begin and (ord(kinds[body_end - 1]) - 48) & _TERMINAL:
                 body_end -= 1
             # (the cheap tests first: most sentences have one closing mark and no tag)
             ends_q = body_end < end and (
@@ -329,7 +334,7 @@ class MessageContext:
                 and body_end - begin > 3
             )
             self.sent_of[begin:end] = [len(self.sentences)] * (end - begin)
-            clauses = _clauses(lowers, begin, body_end)
+            clauses = _clauses(kinds, begin, body_end)
             content0 = body_end
             prev_lead = ""
             prev_short = False
@@ -337,7 +342,7 @@ class MessageContext:
             after_filler = False
             last_word = last_subject = ""  # the end of the last clause that said something
             prev_cb = begin
-            prev_infinitive = False  # the last clause held "to" + a verb: "you want to stay ... but find ..."
+            prev_span = (begin, begin)  # the last clause that said something
             asks = 0
             ask_from = -1
             for k, (cb, ce, strong) in enumerate(clauses):
@@ -360,7 +365,12 @@ class MessageContext:
                 joined = lowers[cb - 1] if cb > begin else ""
                 # "ring your mum and make up" joins two commands; "to love someone and be scared" doesn't
                 after_conj = strong and (joined not in ("and", "or", "plus") or prev_imperative)
-                if joined == "but" and prev_infinitive and not prev_imperative:
+                if (
+                    joined == "but"
+                    and after_conj
+                    and not prev_imperative
+                    and _has_infinitive(lowers, *prev_span, lex)
+                ):
                     after_conj = False  # "you want to stay in the faith but find another way": one wish
                 imperative_ok = (
                     initial
@@ -403,9 +413,7 @@ class MessageContext:
                         prev_imperative = True
                 prev_lead = lowers[c]
                 prev_cb = cb
-                prev_infinitive = any(
-                    lowers[j] == "to" and lowers[j + 1] in lex.base_verbs for j in range(c, ce - 1)
-                )
+                prev_span = (c, ce)
                 after_filler = False
                 last_word = lowers[ce - 1]
                 last_subject = lowers[ce - 2] if ce - 2 >= cb else ""
@@ -571,54 +579,77 @@ def _is_terminal(text: str) -> bool:
     return bool(text) and text[0] in TERMINAL_CHARS and not text.strip(TERMINAL_STR)
 
 
-def _sentence_bounds(toks: Sequence[TokenView]) -> list[tuple[int, int]]:
-    bounds = []
-    start = 0
-    n = len(toks)
-    i = 0
-    while i < n:
-        tok = toks[i]
-        if (tok[5] and tok[3][:1] in TERMINAL_CHARS and _is_terminal(tok[3])) or (tok[6] and "\n" in tok[3]):
-            j = i + 1
-            while j < n and (_is_terminal(toks[j][3]) or toks[j][6] or toks[j][3] in ('"', "”", ")")):
-                j += 1
-            if j > start:
-                bounds.append((start, j))
-            start = j
-            i = j
-            continue
-        i += 1
-    if start < n:
-        bounds.append((start, n))
-    return bounds
+# One character per token says what the sentence and clause splitting need to know about it, so both are
+# found by a regular expression over a short string instead of a Python loop over the tokens.
+_ENDS, _CARRIES, _TERMINAL, _BOUNDARY, _STRONG = 1, 2, 4, 8, 16
 
 
-def max_asks(toks: Sequence[TokenView], lowers: list[str]) -> int:
+def _chars(test: Callable[[int], bool]) -> str:
+    return re.escape("".join(chr(48 + bits) for bits in range(32) if test(bits)))
+
+
+# a sentence runs to its first closing mark (or line break) and takes in the marks, spaces and quotes after it
+_ENDERS, _CARRIED = _chars(lambda b: b & _ENDS), _chars(lambda b: b & _CARRIES)
+SENTENCE_RE = re.compile(f"[^{_ENDERS}]*[{_ENDERS}][{_CARRIED}]*|[^{_ENDERS}]+")
+BOUNDARY_RE = re.compile(f"[{_chars(lambda b: b & _BOUNDARY)}]")
+def token_kind(view: TokenView) -> str:
+    """A token's character in ``token_kinds``."""
+    lower, text, punct, space = view[0], view[3], view[5], view[6]
+    terminal = _is_terminal(text)
+    bits = (_ENDS if (punct and terminal) or (space and "\n" in text) else 0) | (_TERMINAL if terminal else 0)
+    if terminal or space or text in ('"', "”", ")"):
+        bits |= _CARRIES
+    if lower in STRONG_BOUNDARIES:
+        bits |= _BOUNDARY | _STRONG
+    elif lower in BOUNDARIES or (not lower.isascii() and not lower.isalnum()):
+        bits |= _BOUNDARY
+    return chr(48 + bits)
+
+
+def token_kinds(toks: Sequence[TokenView]) -> str:
+    """One character per token: whether it ends a sentence, is carried into one, is a clause boundary.
+
+    The lemmatizer makes each token's character once per word and leaves the string on the doc; this is
+    for docs made without it.
+    """
+    return "".join(map(token_kind, toks))
+
+
+def _sentence_bounds(kinds: str) -> list[tuple[int, int]]:
+    return [m.span() for m in SENTENCE_RE.finditer(kinds)]
+
+
+def max_asks(kinds: str) -> int:
     """An upper bound on the questions a message asks, far cheaper than its analysis.
 
     A sentence asks at most once per clause, and clauses are split at boundary words and marks, so the
     questions are at most the sentences plus the boundaries (``MessageContext`` counts them exactly).
+
+    Args:
+        kinds: ``token_kinds`` of the message.
     """
-    boundaries = sum(1 for w in lowers if w in BOUNDARIES or (not w.isascii() and not w.isalnum()))
-    return len(_sentence_bounds(toks)) + boundaries
+    return len(SENTENCE_RE.findall(kinds)) + len(BOUNDARY_RE.findall(kinds))
 
 
-def _clauses(lowers: list[str], begin: int, end: int) -> list[tuple[int, int, bool]]:
+def _clauses(kinds: str, begin: int, end: int) -> list[tuple[int, int, bool]]:
     """Split a sentence body into clauses: (begin, end, starts after a strong boundary)."""
     out = []
     cb = begin
     strong = False
-    boundaries = BOUNDARIES
-    for i in range(begin, end):
-        w = lowers[i]
-        if w in boundaries or (not w.isascii() and not w.isalnum()):
-            if i > cb:
-                out.append((cb, i, strong))
-            cb = i + 1
-            strong = w in STRONG_BOUNDARIES
+    for m in BOUNDARY_RE.finditer(kinds, begin, end):
+        i = m.start()
+        if i > cb:
+            out.append((cb, i, strong))
+        cb = i + 1
+        strong = bool((ord(kinds[i]) - 48) & _STRONG)
     if cb < end:
         out.append((cb, end, strong))
     return out
+
+
+def _has_infinitive(lowers: list[str], c: int, ce: int, lex: LexiconView) -> bool:
+    """Whether a clause holds "to" + a verb ("you want to stay ...")."""
+    return any(lowers[j] == "to" and lowers[j + 1] in lex.base_verbs for j in range(c, ce - 1))
 
 
 def _spliced_command(lowers: list[str], c: int, ce: int, lex: LexiconView) -> bool:

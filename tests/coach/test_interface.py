@@ -70,6 +70,20 @@ def test_pipeline_call_sets_lemmas_and_the_lean_path_keeps_them_in_the_views() -
     assert [v[1] for v in lean.user_data[VIEWS_KEY]] == [t.lemma_ for t in doc]
 
 
+@pytest.mark.parametrize(
+    "text", ["Hi.\n\nOk...  \"yes.\" (no) ...!?", "so sorry 💐 maybe; but fine…", "a\tb\nc", ""]
+)
+def test_the_lemmatizers_token_kinds_match_the_views(text: str) -> None:
+    """The sentence and clause marks the lemmatizer caches per word are the ones the views give."""
+    from actions.coach.component import KINDS_KEY, VIEWS_KEY
+    from actions.coach.context import token_kinds
+    from actions.coach.engine import get_nlp, process
+
+    for _ in range(2):  # the second time from the lemmatizer's cache
+        doc = process(get_nlp(), text)
+        assert doc.user_data[KINDS_KEY] == token_kinds(doc.user_data[VIEWS_KEY])
+
+
 def test_flags_are_ordered_by_importance() -> None:
     result = analyze("Professionally speaking, you need to stop that.")
     assert [f["category"] for f in result["flags"]][:2] == ["expert_positioning", "advising"]
@@ -223,7 +237,7 @@ def test_advice_sets_are_caught(path: Path) -> None:
 
 def test_question_bound_never_undercounts() -> None:
     """The cheap bound that lets a barrage-only message skip the analysis is never below the real count."""
-    from actions.coach.context import max_asks
+    from actions.coach.context import max_asks, token_kinds
     from actions.coach.engine import get_nlp
     from actions.coach.matching import token_views
 
@@ -235,7 +249,7 @@ def test_question_bound_never_undercounts() -> None:
     for text in texts:
         doc = nlp(text)
         views = token_views(doc)
-        bound = max_asks(views, [v[0] for v in views])
+        bound = max_asks(token_kinds(views))
         asked = sum(sent.asks for sent in coach.context(doc).sentences)
         assert bound >= asked, text
         below_three += bound < 3
