@@ -202,6 +202,7 @@ class AnchoredMatcher:
         self._regex_tests: tuple[tuple[int, Callable[[str], Any], Bucket], ...] = ()
         self.anywhere = Bucket()
         self._buckets: list[Bucket] = []  # every bucket, once sealed; empty while patterns are being added
+        self._met: tuple[set[str] | None, int] = (None, 0)  # the last message's words and the needs they meet
         self._live_size = 0
         self.by_key: dict[str, list[CompiledPattern]] = {}
         self.size = 0
@@ -238,6 +239,7 @@ class AnchoredMatcher:
         self.need_words = frozenset(self.word_needs)
         self.anchors.clear()
         self._buckets = []
+        self._met = (None, 0)
 
     def renumber_needs(self) -> None:
         """Give the needed word lists of the most-tried patterns the lowest bits; call after the last ``add``.
@@ -275,6 +277,7 @@ class AnchoredMatcher:
         self.need_words = frozenset(self.word_needs)
         self.anchors.clear()
         self._buckets = []
+        self._met = (None, 0)
 
     def _all_buckets(self) -> list[Bucket]:
         buckets: list[Bucket] = [*self.index[0].values()]
@@ -470,7 +473,10 @@ class AnchoredMatcher:
         instead of a pass over the whole message.
         """
         text, starts = encoded[0], encoded[1]
-        have = self._needs_met(encoded[4])
+        words = encoded[4]
+        if self._met[0] is not words:  # a message's candidates are checked one after another
+            self._met = (words, self._needs_met(words))
+        have = self._met[1]
         patterns = [p for p in self.by_key.get(key, ()) if p.need_mask & have == p.need_mask]
         for pos in range(max(0, start - reach), end):
             for pattern in patterns:
