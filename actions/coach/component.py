@@ -7,6 +7,7 @@ category) and ``doc._.coach_flags``. Rule data is loaded in ``initialize``, not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,24 +95,18 @@ class CoachLemmatizer:
         cache = self.cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        views: list[TokenView] = []
-        lines: list[str] = []
-        classes: list[str] = []
-        kinds: list[str] = []
-        # bound once: this loop runs for every token of every message
-        add_view, add_line, add_classes, add_kind = views.append, lines.append, classes.append, kinds.append
         lookup = cache.get
-        for tok in doc:
-            key = (tok.orth, tok.norm)
-            hit = lookup(key)
-            if hit is None:
-                hit = cache[key] = self._analyse(tok)
-            if set_lemmas:
+        hits = [lookup((tok.orth, tok.norm)) for tok in doc]
+        if None in hits:
+            for i, hit in enumerate(hits):
+                if hit is None:
+                    tok = doc[i]
+                    hits[i] = cache[(tok.orth, tok.norm)] = self._analyse(tok)
+        if set_lemmas:
+            for tok, hit in zip(doc, hits, strict=True):
                 tok.lemma = hit[0]
-            add_view(hit[1])
-            add_line(hit[2])
-            add_classes(hit[3])
-            add_kind(hit[4])
+        # one transposition instead of four appends a token: this runs for every token of every message
+        _, views, lines, classes, kinds = zip(*hits, strict=True) if hits else ((), (), (), (), ())
         doc.user_data[VIEWS_KEY] = views
         doc.user_data[LINES_KEY] = (self.lexicon.encoding, lines, classes)
         doc.user_data[KINDS_KEY] = "".join(kinds)
@@ -233,7 +228,7 @@ class DirectiveCoach:
         return self._context(doc, toks, encoded, self._match(toks, encoded)[1])
 
     def _match(
-        self, toks: list[TokenView], encoded: Encoded
+        self, toks: Sequence[TokenView], encoded: Encoded
     ) -> tuple[list[tuple[str, int, int]], dict[str, list[tuple[int, int]]]]:
         """One matcher pass: the rule matches, and the context matches by kind."""
         matches = []
@@ -245,7 +240,7 @@ class DirectiveCoach:
                 matches.append((key, s, e))
         return matches, contexts
 
-    def _read(self, doc: Doc) -> tuple[list[TokenView], Encoded]:
+    def _read(self, doc: Doc) -> tuple[Sequence[TokenView], Encoded]:
         """The token views and their encoding, as the lemmatizer left them on the doc when it could."""
         toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
         prepared = doc.user_data.get(LINES_KEY)
@@ -254,19 +249,23 @@ class DirectiveCoach:
         return toks, self.encoding.encode(toks, prepared[1:] if usable else None)
 
     def _context(
-        self, doc: Doc, toks: list[TokenView], encoded: Encoded, contexts: dict[str, list[tuple[int, int]]]
+        self,
+        doc: Doc,
+        toks: Sequence[TokenView],
+        encoded: Encoded,
+        contexts: dict[str, list[tuple[int, int]]],
     ) -> MessageContext:
         assert self.view is not None
         return MessageContext(doc, contexts, self.view, toks, encoded[3], self._kinds(doc, toks))
 
     @staticmethod
-    def _kinds(doc: Doc, toks: list[TokenView]) -> str:
+    def _kinds(doc: Doc, toks: Sequence[TokenView]) -> str:
         kinds = doc.user_data.get(KINDS_KEY)
         # the lemmatizer's string, when it made the views in use
         usable = kinds is not None and len(kinds) == len(toks) and VIEWS_KEY in doc.user_data
         return kinds if usable else token_kinds(toks)
 
-    def _may_open_clause(self, toks: list[TokenView], s: int) -> bool:
+    def _may_open_clause(self, toks: Sequence[TokenView], s: int) -> bool:
         # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a
         # conjunction or an opener ("so", "please", "just"); most verbs in a message don't.
         if s == 0:
@@ -309,7 +308,9 @@ class DirectiveCoach:
             mask |= FRAME_BITS[kind]
         return mask
 
-    def _flag(self, doc: Doc, toks: list[TokenView], rule: Rule, s: int, e: int, ctx: MessageContext) -> Flag:
+    def _flag(
+        self, doc: Doc, toks: Sequence[TokenView], rule: Rule, s: int, e: int, ctx: MessageContext
+    ) -> Flag:
         action = None
         if rule.slot != "none":
             assert self.view is not None
