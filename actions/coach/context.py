@@ -584,7 +584,7 @@ def _is_terminal(text: str) -> bool:
 _ENDS, _CARRIES, _TERMINAL, _BOUNDARY, _STRONG = 1, 2, 4, 8, 16
 
 
-def _chars(test: Callable[[int], bool]) -> str:
+def _chars(test: Callable[[int], int]) -> str:
     return re.escape("".join(chr(48 + bits) for bits in range(32) if test(bits)))
 
 
@@ -592,6 +592,8 @@ def _chars(test: Callable[[int], bool]) -> str:
 _ENDERS, _CARRIED = _chars(lambda b: b & _ENDS), _chars(lambda b: b & _CARRIES)
 SENTENCE_RE = re.compile(f"[^{_ENDERS}]*[{_ENDERS}][{_CARRIED}]*|[^{_ENDERS}]+")
 BOUNDARY_RE = re.compile(f"[{_chars(lambda b: b & _BOUNDARY)}]")
+
+
 def token_kind(view: TokenView) -> str:
     """A token's character in ``token_kinds``."""
     lower, text, punct, space = view[0], view[3], view[5], view[6]
