@@ -244,11 +244,11 @@ class AnchoredMatcher:
     def renumber_needs(self) -> None:
         """Give the needed word lists of the most-tried patterns the lowest bits; call after the last ``add``.
 
-        Bits are first handed out in the order patterns are added, so a pattern filed under a common word
-        ("you", "it") can need a list numbered in the thousands, and testing it costs a many-digit integer
-        operation for every "you" of every message. The largest buckets are filed under the commonest words;
-        their patterns' needs are numbered first, so those tests use small integers. Which patterns are tried,
-        and in what order, does not change.
+        Bits are first handed out in the order patterns are added, so a bucket filed under a common word
+        ("you", "it") can hold needs numbered in the thousands, and its key in ``Bucket.live`` (``have &
+        mask``) is a many-digit integer to build and hash for every "you" of every message. The largest
+        buckets are filed under the commonest words; their patterns' needs are numbered first, which keeps
+        those keys shorter. Which patterns are tried, and in what order, does not change.
         """
         buckets = self._all_buckets()
         compiled = {id(p.spec): p for patterns in self.by_key.values() for p in patterns}
