@@ -22,6 +22,10 @@ RASA         := $(VENV)/bin/rasa
 APY          := $(VENV_ACTIONS)/bin/python
 RASA_STAMP   := $(VENV)/.installed
 ACT_STAMP    := $(VENV_ACTIONS)/.installed
+# The coach's hot modules compiled with mypyc (scripts/build_native.py); the coach runs as plain Python
+# when they are missing or older than the sources. Everything that runs the coach depends on COACH_READY.
+NATIVE       := build/native/SOURCES
+COACH_READY  := $(ACT_STAMP) $(NATIVE)
 
 MODEL_NAME   := practice
 MODEL        := models/$(MODEL_NAME).tar.gz
@@ -47,7 +51,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help envs practice test lint unit validate train test-stories e2e evaluate bench actions shell clean \
+.PHONY: help envs native practice test lint unit validate train test-stories e2e evaluate bench actions shell clean \
         production-test \
         distclean check-train-inputs forget
 
@@ -65,6 +69,13 @@ $(RASA_STAMP): requirements/rasa.txt
 
 $(ACT_STAMP): requirements/actions.txt
 	@scripts/make-venv "$(find_python)" $(VENV_ACTIONS) requirements/actions.txt "action server + test tools"
+
+native: $(NATIVE) ## Compile the coach's hot modules with mypyc (~1 min; done by the targets that need it)
+
+# A failed compile leaves no stamp: the coach runs as plain Python, the next make tries again, and
+# `make unit` (COACH_NATIVE_REQUIRED) reports it as a test failure.
+$(NATIVE): $(wildcard actions/coach/*.py) scripts/build_native.py $(ACT_STAMP)
+	@$(APY) scripts/build_native.py || echo ">>> Continuing with the coach as plain Python" >&2
 
 # ---------------------------------------------------------------------------------------------------------
 # Model
@@ -90,10 +101,10 @@ $(MODEL): $(TRAIN_INPUTS) requirements/rasa.txt | $(RASA_STAMP) check-train-inpu
 # Running
 # ---------------------------------------------------------------------------------------------------------
 
-practice: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Practise: action server in the background + rasa shell
+practice: $(RASA_STAMP) $(COACH_READY) $(MODEL) ## Practise: action server in the background + rasa shell
 	@scripts/practice --model $(MODEL) --port $(ACTION_PORT) --shell-port $(SHELL_PORT)
 
-actions: $(ACT_STAMP) ## Run the action server in the foreground on 127.0.0.1:5055 (ACTION_PORT=...)
+actions: $(COACH_READY) ## Run the action server in the foreground on 127.0.0.1:5055 (ACTION_PORT=...)
 	SANIC_HOST=127.0.0.1 $(APY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
 
 shell: $(RASA_STAMP) $(MODEL) ## rasa shell only (expects an action server already running, e.g. make actions)
@@ -118,8 +129,8 @@ test: ## The whole suite: lint, unit tests, data validation, test stories, syste
 lint: $(ACT_STAMP) ## ruff check
 	$(VENV_ACTIONS)/bin/ruff check .
 
-unit: $(ACT_STAMP) ## pytest for the coach, the actions and the debrief report (in .venv-actions)
-	@scripts/pytest-nonempty $(APY) tests/coach tests/actions tests/report
+unit: $(COACH_READY) ## pytest for the coach, the actions and the debrief report (in .venv-actions)
+	@COACH_NATIVE_REQUIRED=1 scripts/pytest-nonempty $(APY) tests/coach tests/actions tests/report
 
 validate: $(RASA_STAMP) | check-train-inputs ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
@@ -131,7 +142,7 @@ test-stories: $(RASA_STAMP) $(MODEL) ## rasa test core on tests/stories (end-to-
 	  --out results/core --no-plot
 
 # E2E_REQUIRED makes the system tests fail, not skip, when a venv or the model is missing.
-e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, rasa run over REST, rasa shell
+e2e: $(RASA_STAMP) $(COACH_READY) $(MODEL) ## System tests: real action server, rasa run over REST, rasa shell
 	E2E_REQUIRED=1 PRACTICE_MODEL=$(MODEL) PRACTICE_REPORTS_DIR=results/e2e-reports \
 	  scripts/pytest-nonempty $(APY) tests/e2e
 
@@ -139,7 +150,7 @@ e2e: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## System tests: real action server, ra
 # Measurements
 # ---------------------------------------------------------------------------------------------------------
 
-evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-validation; debrief score validity
+evaluate: $(COACH_READY) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-validation; debrief score validity
 	@rc=0; SHARED=$(SHARED) scripts/evaluate || rc=$$?; \
 	  echo; echo "=== Debrief score on the contrast transcripts (tests/report/data/contrast_sessions.jsonl)"; \
 	  $(APY) scripts/evaluate_report.py || rc=1; \
@@ -147,7 +158,7 @@ evaluate: $(ACT_STAMP) $(RASA_STAMP) ## Coach scores (dev, held-out); NLU cross-
 	    echo; echo "=== Debrief score on the trainer's blind, rated transcripts (tests/report/data/blind_sessions.jsonl)"; \
 	    $(APY) scripts/evaluate_report.py tests/report/data/blind_sessions.jsonl || rc=1; fi; exit $$rc
 
-bench: $(ACT_STAMP) ## Coach speed (scripts/bench_coach.py), then reply latency under load (bench-load)
+bench: $(COACH_READY) ## Coach speed (scripts/bench_coach.py), then reply latency under load (bench-load)
 	$(APY) scripts/bench_coach.py
 	@$(MAKE) bench-load
 
@@ -178,7 +189,7 @@ forget: $(RASA_STAMP) ## Delete one trainee's tracker data and reports: make for
 # ---------------------------------------------------------------------------------------------------------
 
 clean: ## Remove models, results and caches (keeps the environments)
-	rm -rf models/*.tar.gz results reports .rasa .pytest_cache .ruff_cache tests/artifacts
+	rm -rf models/*.tar.gz results reports .rasa .pytest_cache .ruff_cache tests/artifacts build
 	find . -path ./$(VENV) -prune -o -path ./$(VENV_ACTIONS) -prune -o -name __pycache__ -type d -print \
 	  | xargs rm -rf
 

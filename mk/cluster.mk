@@ -4,7 +4,7 @@
 
 .PHONY: cluster cluster-stop cluster-status cluster-test
 
-cluster: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Production profile: nginx on :8080, 2 Rasa replicas, 2 action servers, PostgreSQL, Redis
+cluster: $(RASA_STAMP) $(COACH_READY) $(MODEL) ## Production profile: nginx on :8080, 2 Rasa replicas, 2 action servers, PostgreSQL, Redis
 	@scripts/cluster start
 
 cluster-stop: ## Stop the production profile (data stays in .run/cluster)

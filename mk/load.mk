@@ -12,12 +12,12 @@ LOAD_ARGS ?=
 
 .PHONY: load-test bench-load
 
-load-test: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Load test: 50 trainees via nginx, replica stopped mid-run, exactly-once (starts the cluster)
+load-test: $(RASA_STAMP) $(COACH_READY) $(MODEL) ## Load test: 50 trainees via nginx, replica stopped mid-run, exactly-once (starts the cluster)
 	@scripts/cluster start
 	LOAD_REQUIRED=1 LOAD_PLAN='$(LOAD_PLAN)' LOAD_ARGS='$(LOAD_ARGS)' scripts/pytest-nonempty $(APY) tests/load
 
 # Starts the cluster if it is not running, and then stops it again afterwards.
-bench-load: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) ## Reply latency p50/p95, 50 trainees and one alone, via the cluster
+bench-load: $(RASA_STAMP) $(COACH_READY) $(MODEL) ## Reply latency p50/p95, 50 trainees and one alone, via the cluster
 	@if scripts/cluster status >/dev/null 2>&1; then was_up=1; else was_up=0; scripts/cluster start; fi; rc=0; \
 	  $(VENV)/bin/python scripts/loadtest.py --plan load,single $(LOAD_ARGS) || rc=$$?; \
 	  if [ $$was_up -eq 0 ]; then scripts/cluster stop || true; fi; \

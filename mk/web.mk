@@ -22,7 +22,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	  echo ">>> web/node_modules ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
-web: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) $(WEB_STAMP) ## The web chat: action server + rasa run on 127.0.0.1:$(WEB_PORT) (Ctrl-C stops both)
+web: $(RASA_STAMP) $(COACH_READY) $(MODEL) $(WEB_STAMP) ## The web chat: action server + rasa run on 127.0.0.1:$(WEB_PORT) (Ctrl-C stops both)
 	@WEB_PORT=$(WEB_PORT) scripts/web --model $(MODEL)
 
 web-browser:
@@ -30,5 +30,5 @@ web-browser:
 
 # E2E_REQUIRED makes the test fail, not skip, when an environment, the model, the npm packages or Chromium is
 # missing. Screenshots go to results/web/.
-web-test: $(RASA_STAMP) $(ACT_STAMP) $(MODEL) $(WEB_STAMP) web-browser ## Browser test of the web chat (Chromium + Playwright)
+web-test: $(RASA_STAMP) $(COACH_READY) $(MODEL) $(WEB_STAMP) web-browser ## Browser test of the web chat (Chromium + Playwright)
 	E2E_REQUIRED=1 PRACTICE_MODEL=$(MODEL) CHROMIUM=$(CHROMIUM) scripts/pytest-nonempty $(APY) tests/web

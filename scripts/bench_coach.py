@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.coach.engine import analyze, get_nlp  # noqa: E402
+from actions.coach.native import PURE_ENV, running_compiled  # noqa: E402
 
 SOURCES = [
     ROOT / "tests/coach/data/heldout_labelled.txt",
@@ -72,6 +73,10 @@ def main() -> int:
     tok, coach = interleaved([tokenizer, analyze], messages, args.rounds)
     ratio = coach / tok
     print(f"messages: {len(messages)} (mean {sum(map(len, messages)) / len(messages):.0f} chars)")
+    if running_compiled():
+        print(f"coach build: compiled (build/native); {PURE_ENV}=1 measures plain Python")
+    else:
+        print("coach build: plain Python (make native compiles it)")
     print(f"pipeline load: {load_s * 1000:.0f} ms")
     print(f"blank English tokenizer: {tok * 1e6:.1f} us/message")
     print(f"coach analyze():         {coach * 1e6:.1f} us/message ({ratio:.2f}x the tokenizer)")

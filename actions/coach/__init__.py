@@ -5,12 +5,17 @@ Public interface (other tools depend on these shapes)::
     analyze(text) -> {"text": str, "directive": bool,
                       "flags": [{"category", "start", "end", "text", "explanation", "rephrasings"}]}
 
-Nothing heavy happens at import: the spaCy pipeline is built on the first call and cached.
+Nothing heavy happens at import: the spaCy pipeline is built on the first call and cached. When a compiled
+build of the hot modules matches the sources (``scripts/build_native.py``), it is imported instead of them.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .native import prefer_build
+
+COMPILED = prefer_build(__path__)
 
 __all__ = ["analyze", "analyze_many", "listening_moves", "render_note"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -96,12 +96,13 @@ class CoachLemmatizer:
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         lookup = cache.get
-        hits = [lookup((tok.orth, tok.norm)) for tok in doc]
-        if None in hits:
-            for i, hit in enumerate(hits):
+        found = [lookup((tok.orth, tok.norm)) for tok in doc]
+        if None in found:
+            for i, hit in enumerate(found):
                 if hit is None:
                     tok = doc[i]
-                    hits[i] = cache[(tok.orth, tok.norm)] = self._analyse(tok)
+                    found[i] = cache[(tok.orth, tok.norm)] = self._analyse(tok)
+        hits = cast(list[tuple[int, TokenView, str, str, str]], found)
         if set_lemmas:
             for tok, hit in zip(doc, hits, strict=True):
                 tok.lemma = hit[0]
@@ -113,6 +114,7 @@ class CoachLemmatizer:
 
     def _analyse(self, tok: Token) -> tuple[int, TokenView, str, str, str]:
         lex = self.lexicon
+        assert lex is not None
         norm = tok.norm_
         lemma = lex.lemma_overrides.get(norm) or lex.lemma_table.get(norm) or norm
         view = (tok.lower_, lemma, norm, tok.text, tok.is_alpha, tok.is_punct, tok.is_space)
@@ -244,9 +246,11 @@ class DirectiveCoach:
         """The token views and their encoding, as the lemmatizer left them on the doc when it could."""
         toks = doc.user_data.get(VIEWS_KEY) or token_views(doc)
         prepared = doc.user_data.get(LINES_KEY)
+        lines = None
         # lines made by a lemmatizer with another lexicon would carry other class codes
-        usable = prepared is not None and prepared[0] is self.encoding and VIEWS_KEY in doc.user_data
-        return toks, self.encoding.encode(toks, prepared[1:] if usable else None)
+        if prepared is not None and prepared[0] is self.encoding and VIEWS_KEY in doc.user_data:
+            lines = (prepared[1], prepared[2])
+        return toks, self.encoding.encode(toks, lines)
 
     def _context(
         self,
@@ -262,8 +266,9 @@ class DirectiveCoach:
     def _kinds(doc: Doc, toks: Sequence[TokenView]) -> str:
         kinds = doc.user_data.get(KINDS_KEY)
         # the lemmatizer's string, when it made the views in use
-        usable = kinds is not None and len(kinds) == len(toks) and VIEWS_KEY in doc.user_data
-        return kinds if usable else token_kinds(toks)
+        if isinstance(kinds, str) and len(kinds) == len(toks) and VIEWS_KEY in doc.user_data:
+            return kinds
+        return token_kinds(toks)
 
     def _may_open_clause(self, toks: Sequence[TokenView], s: int) -> bool:
         # A cheap test before the full analysis: a command starts a sentence or follows punctuation, a

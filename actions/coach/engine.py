@@ -9,14 +9,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import component  # noqa: F401  (registers the factories)
-from .component import FLAGS_KEY
+from .component import FLAGS_KEY, CoachLemmatizer, DirectiveCoach
 from .lexicon import load_lexicon
 from .rephrase import fill
 
@@ -30,8 +30,8 @@ def get_nlp() -> Language:
     nlp.add_pipe("coach_lemmatizer")
     nlp.add_pipe("directive_coach")
     lexicon = load_lexicon()
-    nlp.get_pipe("coach_lemmatizer").initialize(lexicon=lexicon)
-    nlp.get_pipe("directive_coach").initialize(lexicon=lexicon)
+    cast(CoachLemmatizer, nlp.get_pipe("coach_lemmatizer")).initialize(lexicon=lexicon)
+    cast(DirectiveCoach, nlp.get_pipe("directive_coach")).initialize(lexicon=lexicon)
     # The rules, word lists and caches are ~120k long-lived objects; left in the young generations, every full
     # garbage collection walks them again (measured: 5-8% of each analysis). Frozen, collections skip them.
     gc.freeze()

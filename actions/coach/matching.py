@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
+from .containers import Bucket, Spec, WordList
 from .rules import RuleError
 
 # lower, lemma, norm, text, is_alpha, is_punct, is_space
 TokenView = tuple[str, str, str, str, bool, bool, bool]
 # encoded text, token start offsets (and the end), class codes, lower-case words, the set of them, and each
 # token's line of the encoding
-Encoded = tuple[str, list[int], list[str], list[str], set[str], list[str]]
+Encoded = tuple[str, list[int], Sequence[str], list[str], set[str], Sequence[str]]
 FIELDS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 FLAGS = {"IS_ALPHA": 0, "IS_PUNCT": 1, "IS_SPACE": 2}
 ANY_FIELD = r"[^\t\n]*"
@@ -42,15 +43,6 @@ MAX_FOLLOW = 400
 NORM_FORMS = {"not": ("not", "n't", "nt")}
 CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 CACHE_LIMIT = 200_000
-
-
-class WordList(list):  # type: ignore[type-arg]
-    """A named word list: a plain list to spaCy's pattern schema, a class code to this matcher."""
-
-    def __init__(self, name: str, words: Iterable[str]) -> None:
-        """Hold the list's name and its words."""
-        super().__init__(sorted(words))
-        self.name = name
 
 
 class Encoding:
@@ -78,7 +70,7 @@ class Encoding:
         return got
 
     def encode(
-        self, toks: Sequence[TokenView], prepared: tuple[list[str], list[str]] | None = None
+        self, toks: Sequence[TokenView], prepared: tuple[Sequence[str], Sequence[str]] | None = None
     ) -> Encoded:
         """The encoded message, token start offsets (then its length), class codes, and the words.
 
@@ -86,20 +78,23 @@ class Encoding:
             toks: The token views.
             prepared: Each token's line and class codes, when the lemmatizer already made them.
         """
+        lines: Sequence[str]
+        classes: Sequence[str]
         if prepared is not None:
             lines, classes = prepared
         else:
             cache = self._lines
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
-            lines = []
-            classes = []
+            made_lines: list[str] = []
+            made_classes: list[str] = []
             for view in toks:
                 hit = cache.get(view)
                 if hit is None:
                     hit = cache[view] = self.line(view)
-                lines.append(hit[0])
-                classes.append(hit[1])
+                made_lines.append(hit[0])
+                made_classes.append(hit[1])
+            lines, classes = made_lines, made_classes
         starts = list(accumulate(map(len, lines), initial=0))
         lowers = [view[0] for view in toks]
         return "".join(lines), starts, classes, lowers, set(lowers), lines
@@ -109,7 +104,7 @@ class Encoding:
         lower, lemma, norm, text, alpha, punct, space = view
         fields = (lower, lemma, norm, text)
         if space or "\t" in text or "\n" in text:
-            fields = tuple(_clean(f) for f in fields)
+            fields = (_clean(lower), _clean(lemma), _clean(norm), _clean(text))
         flags = ("a" if alpha else "-") + ("p" if punct else "-") + ("s" if space else "-")
         cls = self.classes(fields[0])
         return "\t".join((*fields, flags, cls)) + "\n", cls
@@ -147,33 +142,14 @@ class CompiledPattern:
         self.needs = needs
         self.need_mask = 0  # one bit per entry of ``needs``, set by the matcher that holds the pattern
         self.trivial = False  # one token, tested by its anchor alone: found means matched
-        self.spec: Spec = (follow, 0, False, key, regex.match)
+        # typed as a plain tuple: compiled, a fixed-shape tuple attribute would be stored unboxed and rebuilt
+        # on every read, and renumber_needs finds a pattern's bucket entries by their identity
+        self.spec: tuple[Any, ...] = (follow, 0, False, key, regex.match)
 
     def freeze(self) -> None:
         """Fix what the inner loop of matching reads, as one tuple (faster to unpack than attributes)."""
         self.spec = (self.follow, self.need_mask, self.trivial, self.key, self.regex.match)
 
-
-# a pattern as the matcher's inner loop reads it: follow words, need mask, trivial, key, regex match
-Spec = tuple[frozenset[str] | None, int, bool, str, Callable[[str, int], "re.Match[str] | None"]]
-
-
-class Bucket(list):  # type: ignore[type-arg]
-    """The patterns that can start at one anchor, in the order they are tried.
-
-    Most patterns tried at a token fail on their needed words, and which of a bucket's patterns pass that test
-    depends only on which of its needed word lists the message holds (``have & mask``). The passing patterns
-    are kept per such key in ``live``, so a bucket of a hundred patterns costs one lookup instead of a hundred
-    tests. Over 27,000 messages read once each, 93% of the lookups found their key already there.
-    """
-
-    __slots__ = ("mask", "live")
-
-    def __init__(self) -> None:
-        """Create an empty bucket."""
-        super().__init__()
-        self.mask = 0  # the bits of every needed word list of the bucket's patterns
-        self.live: dict[int, tuple[Spec, ...]] = {}
 
 
 # where patterns can start at a token: by its first word, by word pair (second word -> patterns), and by the
@@ -397,7 +373,7 @@ class AnchoredMatcher:
         return have
 
     def _hits(
-        self, toks: Sequence[TokenView], classes: list[str], lowers: list[str], lines: list[str]
+        self, toks: Sequence[TokenView], classes: Sequence[str], lowers: list[str], lines: Sequence[str]
     ) -> tuple[list[tuple[int, Bucket]], int]:
         """Where patterns can start (token, patterns), and the needed word lists the message meets.
 
@@ -444,14 +420,15 @@ class AnchoredMatcher:
         Patterns are found by the token's first word, by word pair, and by the other indexes.
         """
         lower_index = self.index[0]
-        rest = [(slot, self.index[slot][view[slot]]) for slot in (1, 2, 3) if view[slot] in self.index[slot]]
+        words = (view[0], view[1], view[2], view[3])  # the text fields alone: one type to index by
+        rest = [(s, self.index[s][words[s]]) for s in (1, 2, 3) if words[s] in self.index[s]]
         rank = 4
         for code, bucket in self.by_class.items():
             if code in classes:
                 rest.append((rank, bucket))
             rank += 1
         for field, search, bucket in self._regex_tests:
-            if search(view[field]):
+            if search(words[field]):
                 rest.append((rank, bucket))
             rank += 1
         if self.anywhere:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from spacy.tokens import Doc
 
-from .component import VIEWS_KEY
+from .component import VIEWS_KEY, DirectiveCoach
 from .context import FRAME_BITS, WH_WORDS
 from .engine import get_nlp, process
 
@@ -41,7 +43,7 @@ def listening_moves(text: str) -> list[str]:
     doc = process(nlp, text)
     if doc._.coach_flags:
         return []
-    ctx = nlp.get_pipe("directive_coach").context(doc)
+    ctx = cast(DirectiveCoach, nlp.get_pipe("directive_coach")).context(doc)
     moves: list[str] = []
     low = text.lower()
     if any(p in low for p in PERMISSION):
