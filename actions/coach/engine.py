@@ -16,8 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import component  # noqa: F401  (registers the factories)
-from .component import FLAGS_KEY, CoachLemmatizer, DirectiveCoach
 from .lexicon import load_lexicon
+from .pipes import FLAGS_KEY, CoachLemmatizer, DirectiveCoach
 from .rephrase import fill
 
 MAX_CHARS = 20_000  # longer messages are analysed up to here; nobody types more in one turn

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from spacy.lookups import Table, load_lookups
+from spacy.lookups import load_lookups
 
 from .matching import Encoding, WordList
 from .rules import DATA_DIR, RuleError, read_yaml
@@ -24,7 +25,9 @@ class Lexicon:
     words: dict[str, frozenset[str]]
     contexts: dict[str, list[list[dict[str, Any]]]]
     lemma_overrides: dict[str, str]
-    lemma_table: Table
+    # a spaCy Table, which hashes string keys in its own get(); typed as the dict it subclasses, compiled
+    # code (scripts/build_native.py) would take dict's get and miss every word
+    lemma_table: Mapping[str, str]
 
     @cached_property
     def encoding(self) -> Encoding:

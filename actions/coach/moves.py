@@ -6,9 +6,9 @@ from typing import cast
 
 from spacy.tokens import Doc
 
-from .component import VIEWS_KEY, DirectiveCoach
 from .context import FRAME_BITS, WH_WORDS
 from .engine import get_nlp, process
+from .pipes import VIEWS_KEY, DirectiveCoach
 
 FIRST_PERSON = frozenset({"i", "my", "me"})
 REFLECTIVE_MASK = FRAME_BITS["reflective"] | FRAME_BITS["peer_mind"]

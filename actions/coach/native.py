@@ -21,7 +21,7 @@ BUILD_DIR = "build/native"
 STAMP = f"{BUILD_DIR}/SOURCES"
 # the modules analyze() spends its time in; the others keep what mypyc can't compile (spaCy factories,
 # list subclasses) or are rarely run
-MODULES = ("context", "matching", "rephrase")
+MODULES = ("context", "matching", "pipes", "rephrase")
 PURE_ENV = "COACH_PURE_PYTHON"
 
 

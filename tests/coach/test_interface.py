@@ -60,8 +60,8 @@ def test_pipeline_call_writes_spans_like_analyze_flags() -> None:
 
 def test_pipeline_call_sets_lemmas_and_the_lean_path_keeps_them_in_the_views() -> None:
     """``nlp(text)`` sets ``token.lemma_``; the coach's lean path reads the same lemmas from its views."""
-    from actions.coach.component import VIEWS_KEY
     from actions.coach.engine import get_nlp, process
+    from actions.coach.pipes import VIEWS_KEY
 
     text = "u were crying and she kept telling you to stop"
     doc = get_nlp()(text)
@@ -75,9 +75,9 @@ def test_pipeline_call_sets_lemmas_and_the_lean_path_keeps_them_in_the_views() -
 )
 def test_the_lemmatizers_token_kinds_match_the_views(text: str) -> None:
     """The sentence and clause marks the lemmatizer caches per word are the ones the views give."""
-    from actions.coach.component import KINDS_KEY, VIEWS_KEY
     from actions.coach.context import token_kinds
     from actions.coach.engine import get_nlp, process
+    from actions.coach.pipes import KINDS_KEY, VIEWS_KEY
 
     for _ in range(2):  # the second time from the lemmatizer's cache
         doc = process(get_nlp(), text)
