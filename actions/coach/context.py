@@ -456,7 +456,12 @@ class MessageContext:
                     tag,
                     max(asks, question),
                     max(ask_from, begin),
-                    question and not asks and _declarative(lowers, content0, body_end),
+                    question
+                    and not asks
+                    and (
+                        _declarative(lowers, content0, body_end)
+                        or _rhetorical(lowers, begin, content0, body_end)
+                    ),
                 )
             )
         self._mark_frames(spans, lowers)
@@ -690,6 +695,11 @@ def _asks(lowers: list[str], c: int, ce: int) -> bool:
 def _declarative(lowers: list[str], c: int, end: int) -> bool:
     """Whether a sentence starting at ``c`` is put as a statement: a subject first, no question word in it."""
     return c < end and lowers[c] in DECLARATIVE_SUBJECTS and not any(w in WH_WORDS for w in lowers[c:end])
+
+
+def _rhetorical(lowers: list[str], begin: int, content: int, end: int) -> bool:
+    """Whether a sentence opened by "surely" states its point: "Surely family should come first?"."""
+    return "surely" in lowers[begin:content] and not any(w in WH_WORDS for w in lowers[content:end])
 
 
 def _aside(lowers: list[str], c: int, ce: int) -> bool:
