@@ -21,12 +21,17 @@ from .pipes import FLAGS_KEY, CoachLemmatizer, DirectiveCoach
 from .rephrase import fill
 
 MAX_CHARS = 20_000  # longer messages are analysed up to here; nobody types more in one turn
+# spaCy keeps these as one token ("Mo." as in Missouri), so "Hi Mo. Studies show ..." read as one
+# sentence. Trainees write them as names far more often than as US states or military ranks.
+NAME_LIKE = "Ak Del Ga Gen Ia Id Ill Ind Jan Kan Ky La Miss Mo Mont Nev Ore Pa Wash"
+NAMES_NOT_ABBREVIATIONS = frozenset(f"{name}." for name in NAME_LIKE.split())
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The coach pipeline: blank English, lookup lemmas, and the directive coach."""
     nlp = spacy.blank("en")
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k not in NAMES_NOT_ABBREVIATIONS}
     nlp.add_pipe("coach_lemmatizer")
     nlp.add_pipe("directive_coach")
     lexicon = load_lexicon()
