@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from . import component  # noqa: F401  (registers the factories)
@@ -31,7 +32,8 @@ NAMES_NOT_ABBREVIATIONS = frozenset(f"{name}." for name in NAME_LIKE.split())
 def get_nlp() -> Language:
     """The coach pipeline: blank English, lookup lemmas, and the directive coach."""
     nlp = spacy.blank("en")
-    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k not in NAMES_NOT_ABBREVIATIONS}
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
+    tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if k not in NAMES_NOT_ABBREVIATIONS}
     nlp.add_pipe("coach_lemmatizer")
     nlp.add_pipe("directive_coach")
     lexicon = load_lexicon()
