@@ -225,6 +225,7 @@ ADJECTIVE_FOLLOWERS = frozenset(
 MODALS = frozenset({"can", "could", "would", "will", "might", "may", "should", "must", "'ll", "'d", "ca"})
 ELIDED_OPINION = frozenset({"think", "reckon", "guess", "suppose", "bet", "hope", "wonder", "believe"})
 CLAUSE_SUBJECTS = frozenset({"i", "you", "u", "it", "we", "they", "he", "she", "that", "there", "so"})
+GREETINGS = frozenset({"dear", "hi", "hello", "hey", "hiya", "morning", "evening", "afternoon"})
 ASSERTED = frozenset({"clearly", "obviously", "surely", "definitely"})
 WISH_WORDS = frozenset({"want", "like", "prefer", "rather", "wanna"})
 FRAME_BITS = {"reflective": 1, "peer_mind": 2, "quote": 4, "tentative": 8, "autonomy": 16}
@@ -580,6 +581,11 @@ def _cleft(lowers: list[str], content: int, body_end: int) -> bool:
     return lowers[content] == "what" and any(lowers[j] in ("is", "was") for j in range(content + 3, body_end))
 
 
+def _after_greeting(lowers: list[str], c: int) -> bool:
+    """Whether token ``c`` follows a greeting line such as "Dear Grace," or "Hi Sam,"."""
+    return c > 1 and lowers[c - 1] == "," and any(w in GREETINGS for w in lowers[max(0, c - 5) : c - 1])
+
+
 def _is_terminal(text: str) -> bool:
     return bool(text) and text[0] in TERMINAL_CHARS and not text.strip(TERMINAL_STR)
 
@@ -767,7 +773,14 @@ def _imperative_verb(
         return (
             None  # "... right or wrong way": mid-sentence, a word that is also an adjective isn't a command
         )
-    if toks[c][3][:1].isupper() and c > 0 and not _is_terminal(toks[c - 1][3]) and not toks[c - 1][5]:
+    if (
+        toks[c][3][:1].isupper()
+        and c > 0
+        and not _is_terminal(toks[c - 1][3])
+        and not toks[c - 1][5]
+        and not toks[c][3].isupper()  # "Please DELETE it": capitals for emphasis
+        and not _after_greeting(lowers, c)  # "Dear Grace, Please ...": a letter's first line
+    ):
         return None  # a capitalised word mid-sentence is a name, not a verb
     nxt = lowers[c + 1] if c + 1 < ce else ""
     if w in AUX_INVERSION and (nxt in INVERTED_SUBJECTS or (nxt == "it" and w != "do")):
